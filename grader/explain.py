@@ -1,0 +1,91 @@
+"""Turn results into what people read: a flat row for files, a rich panel for terminals."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from grader.models import Result
+from grader.scoring import FLAG_TEXT
+
+RESULT_COLUMNS = [
+    "score", "passed", "pass_mark", "similarity", "coverage", "covered_points",
+    "missing_points", "misconceptions", "flags", "model", "bank_version", "error",
+]
+
+_STATUS_STYLE = {
+    "covered": ("✔", "green"),
+    "partial": ("◐", "yellow"),
+    "missing": ("✘", "red"),
+    "contradicted": ("⇄", "magenta"),
+}
+
+
+def result_row(result: Result) -> dict[str, object]:
+    """The result columns of a graded CSV row (lists joined with '; ')."""
+    return {
+        "score": result.score,
+        "passed": str(result.passed).lower(),
+        "pass_mark": result.pass_mark,
+        "similarity": result.similarity,
+        "coverage": result.coverage,
+        "covered_points": "; ".join(
+            p.id + (" (partial)" if p.status == "partial" else "") for p in result.covered_points
+        ),
+        "missing_points": "; ".join(
+            p.id + (" (contradicted)" if p.status == "contradicted" else "")
+            for p in result.missing_points
+        ),
+        "misconceptions": "; ".join(m.id for m in result.misconceptions),
+        "flags": "; ".join(result.flags),
+        "model": result.model,
+        "bank_version": result.bank_version,
+        "error": "",
+    }
+
+
+def error_row(message: str) -> dict[str, object]:
+    """The result columns of a row that could not be graded."""
+    row: dict[str, object] = {column: "" for column in RESULT_COLUMNS}
+    row["error"] = message
+    return row
+
+
+def render_result(result: Result, question_text: str | None = None) -> Panel:
+    """A terminal panel: score, verdict, each point with its sentence, misconceptions, flags."""
+    verdict = Text("PASS", style="bold green") if result.passed else Text("FAIL", style="bold red")
+    head = Text.assemble(
+        (f"{result.score:g}", "bold"), f" / 100   pass mark {result.pass_mark:g}   ", verdict
+    )
+    parts: list = [head]
+    if result.points:
+        parts.append(
+            Text(
+                f"similarity {result.similarity:.2f}   coverage {result.coverage:.0%}",
+                style="dim",
+            )
+        )
+        table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
+        table.add_column("", width=1)
+        table.add_column("key point")
+        table.add_column("evidence in the answer", overflow="fold")
+        for point in result.points:
+            mark, style = _STATUS_STYLE[point.status]
+            evidence = f"“{point.sentence}”" if point.sentence else "not found"
+            if point.status == "contradicted":
+                evidence += "  (says the opposite)"
+            table.add_row(Text(mark, style=style), point.statement, evidence)
+        parts.append(table)
+    for hit in result.misconceptions:
+        parts.append(
+            Text(f"✘ misconception (-{hit.penalty:g}): {hit.statement}\n  “{hit.sentence}”",
+                 style="magenta")
+        )
+    for flag in result.flags:
+        parts.append(Text(f"⚑ {flag}: {FLAG_TEXT.get(flag, flag)}", style="yellow"))
+    for note in result.notes:
+        parts.append(Text(note, style="dim"))
+    parts.append(Text(f"model {result.model} · bank {result.bank_version}", style="dim"))
+    return Panel(Group(*parts), title=question_text or result.question_id, title_align="left")

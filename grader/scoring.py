@@ -1,0 +1,374 @@
+"""The scorer: semantic similarity to the references plus rubric coverage, with explanations.
+
+How a free-text answer is scored (every number is a module constant below, documented in README):
+
+1. The answer is split into sentences and embedded whole and sentence by sentence.
+2. Question demoting: every vector loses its component along the question's own embedding
+   before cosines are taken, so that merely talking about the question's subject ("the learning
+   rate ...") earns nothing; what is said about it does.
+3. Similarity: the best demoted cosine to any reference answer, mapped linearly so that
+   SIM_FLOOR (where unrelated answers sit) gives 0 and SIM_CEILING gives 1.
+4. Coverage: each key point takes its best sentence. The point is covered when that sentence is
+   close in meaning (>= POINT_COVERED), or states it lexically (a synonym, acronym or pattern)
+   and is reasonably close (>= POINT_LEXICAL); partly covered at POINT_PARTIAL or on a lexical
+   match alone. A sentence only counts for points within POINT_MARGIN of the point it is
+   closest to, so one sentence about a single idea cannot tick every point. A sentence that
+   negates the point or uses an antonym of it contradicts it.
+5. score = 100 * (similarity_weight * similarity + coverage_weight * coverage)
+           - the penalty of every misconception stated, clipped to 0..100.
+6. Flags for gaming (copied question, keyword list, gibberish, off-topic, too short) cap the
+   score below the pass mark, so a flagged answer never passes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from grader.bank import Bank
+from grader.embedding import Embedder
+from grader.models import KeyPoint, MisconceptionHit, PointResult, Question, Result
+from grader.text import (
+    content_stems,
+    expand_acronyms,
+    lexical_terms,
+    normalise,
+    phrase_in,
+    polarity_flipped,
+    split_sentences,
+    stop_word_ratio,
+    words,
+)
+
+SIM_FLOOR = 0.10
+SIM_CEILING = 0.70
+POINT_COVERED = 0.55
+POINT_LEXICAL = 0.20
+POINT_PARTIAL = 0.42
+POINT_MARGIN = 0.15
+MISCONCEPTION_MATCH = 0.75
+OFF_TOPIC_COSINE = 0.20
+OFF_TOPIC_MARGIN = 0.05
+GIBBERISH_SHARE = 0.5
+KEYWORD_LIST_STOP_RATIO = 0.15
+COPIED_QUESTION_SHARE = 0.8
+MIN_SENTENCE_WORDS = 3
+MAX_ANSWER_CHARS = 10_000
+
+GAMING_FLAGS = ("gibberish", "copied_question", "keyword_list", "off_topic", "too_short")
+FLAG_TEXT = {
+    "gibberish": "most words are not words",
+    "copied_question": "the answer repeats the question",
+    "keyword_list": "a list of keywords, not sentences",
+    "off_topic": "the answer is about something else",
+    "too_short": "too short to show understanding",
+}
+
+
+def check_answer(text: object) -> str | None:
+    """Why an answer cannot be graded, or None when it can."""
+    if not isinstance(text, str) or not text.strip():
+        return "the answer is empty"
+    if len(text) > MAX_ANSWER_CHARS:
+        return f"the answer has {len(text):,} characters; the limit is {MAX_ANSWER_CHARS:,}"
+    return None
+
+
+@dataclass
+class _Prepared:
+    """A question's embedded references, points and misconceptions, computed once."""
+
+    question: np.ndarray
+    references: np.ndarray
+    points: np.ndarray
+    misconceptions: np.ndarray
+    question_terms: set[str]
+
+
+def demote(vectors: np.ndarray, direction: np.ndarray) -> np.ndarray:
+    """Remove each row's component along `direction` (unit length) and renormalise."""
+    rest = vectors - np.outer(vectors @ direction, direction)
+    norms = np.linalg.norm(rest, axis=1, keepdims=True)
+    return rest / np.maximum(norms, 1e-6)
+
+
+class Scorer:
+    """Grades answers against a bank with one embedder. Deterministic for a given model."""
+
+    def __init__(self, bank: Bank, embedder: Embedder):
+        self.bank = bank
+        self.embedder = embedder
+        self._prepared: dict[str, _Prepared] = {}
+        self._known_words = embedder.vocabulary | self._bank_words()
+        self._all_refs, self._ref_owner = self._reference_matrix()
+
+    # ------------------------------------------------------------ preparation
+
+    def _bank_words(self) -> set[str]:
+        found: set[str] = set()
+        for q in self.bank.questions.values():
+            texts = [q.question, *q.references]
+            if q.rubric:
+                for p in q.rubric.key_points:
+                    texts += [p.statement, *p.synonyms, *p.acronyms, *p.acronyms.values()]
+            for t in texts:
+                found.update(words(t))
+        return found
+
+    def _reference_matrix(self) -> tuple[np.ndarray, list[str]]:
+        owners = [q.id for q in self.bank.free_text() for _ in q.references]
+        texts = [r for q in self.bank.free_text() for r in q.references]
+        return self.embedder.encode(texts), owners
+
+    def _prepare(self, question: Question) -> _Prepared:
+        if question.id not in self._prepared:
+            rubric = question.rubric
+            points = [p.statement for p in rubric.key_points] if rubric else []
+            wrong = [m.statement for m in rubric.misconceptions] if rubric else []
+            q_vec = self.embedder.encode([question.question])[0]
+            self._prepared[question.id] = _Prepared(
+                question=q_vec,
+                references=demote(self.embedder.encode(question.references), q_vec),
+                points=demote(self.embedder.encode(points), q_vec),
+                misconceptions=demote(self.embedder.encode(wrong), q_vec),
+                question_terms=set(content_stems(question.question)),
+            )
+        return self._prepared[question.id]
+
+    # ------------------------------------------------------------ public API
+
+    def score(self, question_id: str, answer: str) -> Result:
+        """Grade one answer to one question."""
+        return self.score_many([(question_id, answer)])[0]
+
+    def score_many(
+        self,
+        items: Sequence[tuple[str, str]],
+        progress: Callable[[int], None] | None = None,
+    ) -> list[Result]:
+        """Grade (question_id, answer) pairs, embedding every text in shared batches.
+
+        `progress` is called with the number of answers finished, as they finish.
+        Answers must pass `check_answer`; question ids must be in the bank.
+        """
+        for qid, answer in items:
+            problem = check_answer(answer)
+            if problem:
+                raise ValueError(f"{qid}: {problem}")
+        questions = [self.bank.get(qid) for qid, _ in items]
+        for q in {q.id: q for q in questions}.values():
+            if q.type == "free_text":
+                self._prepare(q)
+
+        sentences = [split_sentences(a) or [a.strip()] for _, a in items]
+        texts = [a for (_, a), q in zip(items, questions) if q.type == "free_text"]
+        texts += [s for ss, q in zip(sentences, questions) if q.type == "free_text" for s in ss]
+        self.embedder.encode(texts)
+
+        results = []
+        for (qid, answer), question, sents in zip(items, questions, sentences):
+            if question.type == "choice":
+                results.append(self._score_choice(question, answer))
+            else:
+                results.append(self._score_free_text(question, answer, sents))
+            if progress:
+                progress(1)
+        return results
+
+    # ------------------------------------------------------------ choice questions
+
+    def _score_choice(self, question: Question, answer: str) -> Result:
+        picked = _picked_option(answer, question.options)
+        right = picked == question.answer
+        if picked is None:
+            note = f"could not tell which option was chosen; options are {', '.join(question.options)}"
+        else:
+            note = f"chose {picked}; the correct option is {question.answer}"
+        return Result(
+            question_id=question.id, answer=answer, score=100.0 if right else 0.0,
+            passed=right, pass_mark=100.0, similarity=float(right), raw_cosine=float(right),
+            coverage=float(right), best_reference=None, sentences=[answer.strip()],
+            notes=[note], model=self.embedder.label, bank_version=self.bank.version,
+        )
+
+    # ------------------------------------------------------------ free-text questions
+
+    def _score_free_text(self, question: Question, answer: str, sentences: list[str]) -> Result:
+        prepared = self._prepared[question.id]
+        rubric = question.rubric
+        whole_vec = self.embedder.encode([answer])[0]
+        answer_vec = demote(whole_vec[None, :], prepared.question)[0]
+        sentence_vecs = demote(self.embedder.encode(sentences), prepared.question)
+
+        ref_cos = prepared.references @ answer_vec
+        best_ref = int(np.argmax(ref_cos))
+        raw_cosine = float(ref_cos[best_ref])
+        similarity = float(np.clip((raw_cosine - SIM_FLOOR) / (SIM_CEILING - SIM_FLOOR), 0, 1))
+
+        misconceptions = self._misconceptions(question, sentences, sentence_vecs, prepared)
+        wrong_sentences = {m.sentence_index for m in misconceptions}
+        points = self._points(question, sentences, sentence_vecs, prepared, wrong_sentences)
+
+        total_weight = sum(p.weight for p in points) or 1.0
+        coverage = sum(p.weight * p.credit for p in points) / total_weight
+        sim_w = rubric.similarity_weight if rubric else 1.0
+        cov_w = rubric.coverage_weight if rubric else 0.0
+        pass_mark = rubric.pass_mark if rubric else 60.0
+        raw = 100 * (sim_w * similarity + cov_w * (coverage if points else 0.0))
+        score = max(0.0, min(100.0, raw - sum(m.penalty for m in misconceptions)))
+
+        flags = self._flags(question, answer, whole_vec, raw_cosine, coverage)
+        notes = [f"{m.id}: -{m.penalty:g} for stating a misconception" for m in misconceptions]
+        gaming = [f for f in flags if f in GAMING_FLAGS]
+        if gaming:
+            cap = pass_mark / 2
+            if score > cap:
+                notes.append(f"score capped at {cap:g}: {FLAG_TEXT[gaming[0]]}")
+                score = cap
+        score = round(score, 1)
+        return Result(
+            question_id=question.id, answer=answer, score=score,
+            passed=score >= pass_mark and not gaming, pass_mark=pass_mark,
+            similarity=round(similarity, 4), raw_cosine=round(raw_cosine, 4),
+            coverage=round(coverage, 4), best_reference=best_ref, sentences=sentences,
+            points=points, misconceptions=misconceptions, flags=flags, notes=notes,
+            model=self.embedder.label, bank_version=self.bank.version,
+        )
+
+    def _points(
+        self,
+        question: Question,
+        sentences: list[str],
+        sentence_vecs: np.ndarray,
+        prepared: _Prepared,
+        wrong_sentences: set[int],
+    ) -> list[PointResult]:
+        if question.rubric is None:
+            return []
+        key_points = question.rubric.key_points
+        sims = sentence_vecs @ prepared.points.T  # sentences x points
+        # Acronyms are the rubric's, not one point's: "LR" means learning rate everywhere.
+        acronyms = {k: v for p in key_points for k, v in p.acronyms.items()}
+        expanded = [lexical_terms(expand_acronyms(s, acronyms)) for s in sentences]
+        lexical = np.array(
+            [[_states_lexically(p, s, terms) for p in key_points]
+             for s, terms in zip(sentences, expanded)],
+            dtype=bool,
+        )
+        # A word list is not a statement, and a sentence that states a misconception earns nothing.
+        usable = np.array(
+            [len(words(s)) >= MIN_SENTENCE_WORDS and i not in wrong_sentences
+             for i, s in enumerate(sentences)]
+        )
+        # A sentence speaks for the points near its own best one, or for those it names.
+        focused = (sims >= sims.max(axis=1, keepdims=True) - POINT_MARGIN) | lexical
+        evidence = np.where(usable[:, None] & focused, sims + 0.15 * lexical, -1.0)
+        best = evidence.argmax(axis=0)
+
+        results = []
+        for j, point in enumerate(key_points):
+            i = int(best[j])
+            sim, lex = float(sims[i, j]), bool(lexical[i, j])
+            status, credit = "missing", 0.0
+            if evidence[i, j] > -1.0 and (sim >= POINT_PARTIAL or lex):
+                if polarity_flipped(sentences[i], point.statement):
+                    status = "contradicted"
+                elif sim >= POINT_COVERED or (lex and sim >= POINT_LEXICAL):
+                    status, credit = "covered", 1.0
+                else:
+                    status, credit = "partial", 0.5
+            found = status != "missing"
+            results.append(
+                PointResult(
+                    id=point.id, statement=point.statement, weight=point.weight,
+                    status=status, credit=credit, similarity=round(sim, 4), lexical=lex,
+                    sentence=sentences[i] if found else None,
+                    sentence_index=i if found else None,
+                )
+            )
+        return results
+
+    def _misconceptions(
+        self,
+        question: Question,
+        sentences: list[str],
+        sentence_vecs: np.ndarray,
+        prepared: _Prepared,
+    ) -> list[MisconceptionHit]:
+        if question.rubric is None or not question.rubric.misconceptions:
+            return []
+        sims = sentence_vecs @ prepared.misconceptions.T
+        # A wrong claim must be closer to the misconception than to any right point.
+        right = (sentence_vecs @ prepared.points.T).max(axis=1)
+        hits = []
+        for j, wrong in enumerate(question.rubric.misconceptions):
+            for i in np.argsort(-sims[:, j]):
+                sentence = sentences[i]
+                by_pattern = any(re.search(p, sentence, re.IGNORECASE) for p in wrong.patterns)
+                by_meaning = sims[i, j] >= max(MISCONCEPTION_MATCH, right[i]) and not polarity_flipped(
+                    sentence, wrong.statement
+                )
+                if by_pattern or by_meaning:
+                    hits.append(
+                        MisconceptionHit(wrong.id, wrong.statement, wrong.penalty, sentence, int(i))
+                    )
+                    break
+        return hits
+
+    def _flags(
+        self,
+        question: Question,
+        answer: str,
+        whole_vec: np.ndarray,
+        raw_cosine: float,
+        coverage: float,
+    ) -> list[str]:
+        flags = []
+        tokens = words(answer)
+        alpha = [t for t in tokens if t.isalpha()]
+        if alpha and sum(t not in self._known_words for t in alpha) / len(alpha) >= GIBBERISH_SHARE:
+            flags.append("gibberish")
+        stems = content_stems(answer)
+        q_terms = self._prepared[question.id].question_terms
+        if stems and sum(s in q_terms for s in stems) / len(stems) >= COPIED_QUESTION_SHARE:
+            flags.append("copied_question")
+        if len(tokens) >= 6 and stop_word_ratio(answer) < KEYWORD_LIST_STOP_RATIO:
+            flags.append("keyword_list")
+        if coverage < 0.25 and self._is_off_topic(question, whole_vec):
+            flags.append("off_topic")
+        min_words = question.rubric.min_words if question.rubric else 5
+        if len(tokens) < min_words:
+            flags.append("too_short")
+        return flags
+
+    def _is_off_topic(self, question: Question, whole_vec: np.ndarray) -> bool:
+        """Far from every reference, or clearly closer to another question's references.
+
+        Plain (not demoted) cosines: here the subject is exactly what matters.
+        """
+        cos = self._all_refs @ whole_vec
+        own = max(c for c, owner in zip(cos, self._ref_owner) if owner == question.id)
+        others = [c for c, owner in zip(cos, self._ref_owner) if owner != question.id]
+        return own < OFF_TOPIC_COSINE or (bool(others) and max(others) > own + OFF_TOPIC_MARGIN)
+
+
+def _states_lexically(point: KeyPoint, sentence: str, terms: set[str]) -> bool:
+    if any(re.search(p, sentence, re.IGNORECASE) for p in point.patterns):
+        return True
+    return any(phrase_in(phrase, terms) for phrase in point.synonyms)
+
+
+def _picked_option(answer: str, options: dict[str, str]) -> str | None:
+    """The option key an answer names: 'b', '(b)', 'option B', or the option's text."""
+    text = normalise(answer).strip()
+    match = re.fullmatch(r"(?:option|answer)?\s*\(?([a-z0-9])\)?[.:)]?(?:\s.*)?", text)
+    if match and match.group(1) in options:
+        return match.group(1)
+    wanted = " ".join(words(answer))
+    for key, option in options.items():
+        if " ".join(words(option)) == wanted:
+            return key
+    return None

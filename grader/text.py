@@ -1,0 +1,135 @@
+"""Text helpers: sentences, normalised tokens, stems, lexical phrase matching and cues."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import pysbd
+import Stemmer
+from rapidfuzz import fuzz
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+_STEMMER = Stemmer.Stemmer("english")
+_SEGMENTER = pysbd.Segmenter(language="en", clean=False)
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+# British and American spellings must meet: normalisation/normalization, regularise/regularize.
+_ISE = re.compile(r"(?<=[a-z]{3})is(e|ed|es|ing|ation|ations|er|ers)\b")
+
+NEGATIONS = frozenset(
+    {"not", "no", "never", "cannot", "can't", "don't", "doesn't", "isn't", "aren't", "won't",
+     "didn't", "shouldn't", "wouldn't", "without", "none", "neither", "nor", "nothing"}
+)
+# Words whose presence flips a claim about the same subject.
+ANTONYMS = {
+    "increase": "decrease", "high": "low", "higher": "lower", "large": "small",
+    "larger": "smaller", "big": "small", "fast": "slow", "faster": "slower", "before": "after",
+    "more": "less", "maximum": "minimum", "overfit": "underfit", "overfitting": "underfitting",
+    "vanish": "explode", "vanishing": "exploding", "linear": "nonlinear", "positive": "negative",
+    "always": "never", "same": "different", "add": "remove", "forward": "backward",
+    "supervised": "unsupervised", "shallow": "deep", "reduce": "increase", "reduces": "increases",
+}
+ANTONYMS.update({v: k for k, v in list(ANTONYMS.items())})
+
+STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) - NEGATIONS
+
+
+def normalise(text: str) -> str:
+    """Lowercase ASCII-folded text with British -ise spellings mapped to -ize."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    text = text.lower().replace("-", " ").replace("\u2019", "'")
+    return _ISE.sub(lambda m: "iz" + m.group(1), text)
+
+
+def words(text: str) -> list[str]:
+    """The words of a text, normalised."""
+    return _WORD.findall(normalise(text))
+
+
+@lru_cache(maxsize=50_000)
+def stem(word: str) -> str:
+    return _STEMMER.stemWord(word)
+
+
+def content_stems(text: str) -> list[str]:
+    """Stems of the words that carry meaning (stop words dropped, negations kept)."""
+    return [stem(w) for w in words(text) if w not in STOP_WORDS]
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split an answer into sentences; bullet lines and semicolons also end a sentence."""
+    pieces: list[str] = []
+    for line in re.split(r"\n\s*(?:[-*\u2022]|\d+[.)])?\s*", text.strip()):
+        for sentence in _SEGMENTER.segment(line) if line.strip() else []:
+            pieces.extend(part.strip() for part in sentence.split(";"))
+    return [p for p in pieces if re.search(r"[A-Za-z0-9]", p)]
+
+
+def expand_acronyms(text: str, acronyms: dict[str, str]) -> str:
+    """Write each acronym (matched as a whole word, case-sensitively) next to its expansion."""
+    for short, long in acronyms.items():
+        text = re.sub(rf"\b{re.escape(short)}s?\b", f"{short} ({long})", text)
+    return text
+
+
+def _stem_matches(wanted: str, present: set[str]) -> bool:
+    if wanted in present:
+        return True
+    # Small misspellings: only for longer stems, where a one-letter slip is not another word.
+    # Comparing with the start of each word lets a stem meet a misspelt inflected form.
+    return len(wanted) >= 5 and any(
+        len(p) >= 5 and fuzz.ratio(wanted, p[: len(wanted) + 1]) >= 85 for p in present
+    )
+
+
+def lexical_terms(text: str) -> set[str]:
+    """What phrases are matched against: the stems and the words of a sentence."""
+    tokens = words(text)
+    return {stem(w) for w in tokens} | set(tokens)
+
+
+def phrase_in(phrase: str, terms: set[str]) -> bool:
+    """True when every content stem of `phrase` occurs among `terms` (in any order)."""
+    wanted = content_stems(phrase) or [stem(w) for w in words(phrase)]
+    return bool(wanted) and all(_stem_matches(w, terms) for w in wanted)
+
+
+def _only_negated(text: str) -> tuple[set[str], set[str]]:
+    """(stems that occur only under a negation, all content stems) of a text.
+
+    A negation reaches the next three words: "does not really overshoot".
+    """
+    tokens = words(text)
+    negated, plain = set(), set()
+    for i, token in enumerate(tokens):
+        if token in STOP_WORDS or token in NEGATIONS or token.endswith("n't"):
+            continue
+        window = tokens[max(0, i - 3) : i]
+        under = any(t in NEGATIONS or t.endswith("n't") for t in window)
+        (negated if under else plain).add(stem(token))
+    return negated - plain, negated | plain
+
+
+def polarity_flipped(sentence: str, statement: str) -> bool:
+    """True when the sentence looks like the statement's opposite.
+
+    Either a word they share is negated in one and not in the other ("overshoots" against
+    "does not overshoot"), or the sentence uses the antonym of a word of the statement without
+    the word itself (high against low).
+    """
+    neg_s, all_s = _only_negated(sentence)
+    neg_t, all_t = _only_negated(statement)
+    if any((w in neg_s) != (w in neg_t) for w in all_s & all_t):
+        return True
+    said = set(words(sentence))
+    meant = set(words(statement))
+    return any(
+        w in ANTONYMS and ANTONYMS[w] in said and w not in said and ANTONYMS[w] not in meant
+        for w in meant
+    )
+
+
+def stop_word_ratio(text: str) -> float:
+    tokens = words(text)
+    return sum(t in ENGLISH_STOP_WORDS for t in tokens) / len(tokens) if tokens else 0.0
