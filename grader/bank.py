@@ -31,7 +31,9 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else str(self.file)
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        return (
+            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        )
 
 
 class BankError(Exception):
@@ -159,7 +161,9 @@ def check_bank(root: Path) -> tuple[Bank | None, list[Problem]]:
 
     for qid, question in questions.items():
         if question.type == "free_text" and qid not in rubrics:
-            problems.append(Problem(origin[qid], 1, "id", f"no rubric in {RUBRICS_DIR}/ for {qid!r}"))
+            problems.append(
+                Problem(origin[qid], 1, "id", f"no rubric in {RUBRICS_DIR}/ for {qid!r}")
+            )
         if question.type == "choice" and qid in rubrics:
             problems.append(Problem(origin[qid], 1, "type", "choice questions take no rubric"))
 

