@@ -53,7 +53,7 @@ MISCONCEPTION_MATCH = 0.65
 OFF_TOPIC_COSINE = 0.20
 OFF_TOPIC_MARGIN = 0.05
 GIBBERISH_SHARE = 0.5
-KEYWORD_LIST_STOP_RATIO = 0.25
+KEYWORD_LIST_STOP_RATIO = 0.15
 KEYWORD_DENSITY = 0.9  # sound answers in the suite stay below 0.82
 LONGEST_PROSE_SENTENCE = 50  # words; the longest sentence in the answer suite has 43
 COPIED_QUESTION_SHARE = 0.8
@@ -300,21 +300,30 @@ class Scorer:
         )
         # A sentence speaks for the points near its own best one, or for those it names.
         focused = (sims >= sims.max(axis=1, keepdims=True) - POINT_MARGIN) | lexical
-        evidence = np.where(usable[:, None] & focused, sims + 0.15 * lexical, -1.0)
-        best = evidence.argmax(axis=0)
+        eligible = usable[:, None] & focused
+        credit = np.where(
+            eligible & ((sims >= POINT_COVERED) | (lexical & (sims >= POINT_LEXICAL))),
+            1.0,
+            np.where(eligible & ((sims >= POINT_PARTIAL) | lexical), 0.5, 0.0),
+        )
+        # Negation is checked only where a sentence would earn credit: it is the costly test.
+        flipped = np.zeros_like(lexical)
+        for i, j in zip(*np.nonzero(credit)):
+            flipped[i, j] = polarity_flipped(sentences[i], key_points[j].statement)
+        earned = np.where(flipped, 0.0, credit)
 
         results = []
         for j, point in enumerate(key_points):
-            i = int(best[j])
-            sim, lex = float(sims[i, j]), bool(lexical[i, j])
-            status, credit = "missing", 0.0
-            if evidence[i, j] > -1.0 and (sim >= POINT_PARTIAL or lex):
-                if polarity_flipped(sentences[i], point.statement):
-                    status = "contradicted"
-                elif sim >= POINT_COVERED or (lex and sim >= POINT_LEXICAL):
-                    status, credit = "covered", 1.0
-                else:
-                    status, credit = "partial", 0.5
+            status = "missing"
+            if earned[:, j].any():
+                # The best-crediting sentence; among equals, the closest in meaning.
+                i = int(np.lexsort((sims[:, j], earned[:, j]))[-1])
+                status = "covered" if earned[i, j] == 1.0 else "partial"
+            elif (credit[:, j] > 0).any():
+                i = int(np.argmax(np.where(credit[:, j] > 0, sims[:, j], -2.0)))
+                status = "contradicted"
+            else:
+                i = int(np.argmax(sims[:, j]))
             found = status != "missing"
             results.append(
                 PointResult(
@@ -322,9 +331,9 @@ class Scorer:
                     statement=point.statement,
                     weight=point.weight,
                     status=status,
-                    credit=credit,
-                    similarity=round(sim, 4),
-                    lexical=lex,
+                    credit=float(earned[i, j]),
+                    similarity=round(float(sims[i, j]), 4),
+                    lexical=bool(lexical[i, j]),
                     sentence=sentences[i] if found else None,
                     sentence_index=i if found else None,
                 )

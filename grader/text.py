@@ -9,11 +9,11 @@ from functools import lru_cache
 import pysbd
 import Stemmer
 from rapidfuzz import fuzz
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 _STEMMER = Stemmer.Stemmer("english")
 _SEGMENTER = pysbd.Segmenter(language="en", clean=False)
-_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_WORD = re.compile(r"[a-z0-9_]+(?:'[a-z]+)?")
+_YES_NO = re.compile(r"\byes\s*(?:/|or)\s*no\b")
 # British and American spellings must meet: normalisation/normalization, regularise/regularize.
 _ISE = re.compile(r"(?<=[a-z]{3})is(e|ed|es|ing|ation|ations|er|ers)\b")
 
@@ -69,13 +69,24 @@ ANTONYMS = {
 }
 ANTONYMS.update({v: k for k, v in list(ANTONYMS.items())})
 
-STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) - NEGATIONS
+# Function words only. Broad lists (scikit-learn's has 318 words) also drop words such as
+# "same", "back", "whole", "many" and "first", which carry the meaning of rubric synonyms.
+STOP_WORDS = frozenset(
+    """a an the and or but if then so as than that this these those which who whom whose what
+    when where why how it its itself they them their theirs themselves we us our ours you your
+    yours he him his she her hers i me my mine is are was were be been being am do does did
+    doing have has had having will would shall should can could may might must of to in on at
+    by for with from into onto about via per there here also just very quite really such etc
+    eg ie i.e e.g s t""".split()
+)
 
 
 def normalise(text: str) -> str:
     """Lowercase ASCII-folded text with British -ise spellings mapped to -ize."""
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     text = text.lower().replace("-", " ").replace("\u2019", "'")
+    # "yes/no" names a kind of output; its "no" negates nothing.
+    text = _YES_NO.sub("yes_or_no", text)
     return _ISE.sub(lambda m: "iz" + m.group(1), text)
 
 
@@ -168,5 +179,6 @@ def polarity_flipped(sentence: str, statement: str) -> bool:
 
 
 def stop_word_ratio(text: str) -> float:
+    """Share of function words: prose has many, keyword lists few."""
     tokens = words(text)
-    return sum(t in ENGLISH_STOP_WORDS for t in tokens) / len(tokens) if tokens else 0.0
+    return sum(t in STOP_WORDS for t in tokens) / len(tokens) if tokens else 0.0
