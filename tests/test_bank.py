@@ -48,7 +48,11 @@ def test_builtin_bank_fixes_the_guide(bank):
     """The guide says feed-forward networks have no backpropagation; the bank must not."""
     texts = " ".join(r for q in bank.questions.values() for r in q.references).lower()
     assert "no backpropagation" not in texts
-    zero = [q for q in bank.free_text() if "weights to 0" in q.question or "weights to zero" in q.question]
+    zero = [
+        q
+        for q in bank.free_text()
+        if "weights to 0" in q.question or "weights to zero" in q.question
+    ]
     assert zero and zero[0].rubric.misconceptions
 
 
@@ -69,12 +73,22 @@ def test_question_found_by_text_ignoring_case_and_punctuation(tmp_path):
 @pytest.mark.parametrize(
     ("question", "rubric", "line", "field", "words"),
     [
-        (GOOD_QUESTION.replace("level: fresher", "level: senior"), GOOD_RUBRIC, 2, "level",
-         "fresher"),
+        (
+            GOOD_QUESTION.replace("level: fresher", "level: senior"),
+            GOOD_RUBRIC,
+            2,
+            "level",
+            "fresher",
+        ),
         (GOOD_QUESTION + "colour: blue\n", GOOD_RUBRIC, 7, "colour", "not permitted"),
         (GOOD_QUESTION, GOOD_RUBRIC + "    weight: -1\n", 6, "key_points.0.weight", "greater"),
-        (GOOD_QUESTION, GOOD_RUBRIC + "    patterns: ['(unclosed']\n", 6, "key_points.0.patterns",
-         "regular expression"),
+        (
+            GOOD_QUESTION,
+            GOOD_RUBRIC + "    patterns: ['(unclosed']\n",
+            6,
+            "key_points.0.patterns",
+            "regular expression",
+        ),
         (GOOD_QUESTION.replace("id: tiny", "id: Not A Slug"), GOOD_RUBRIC, 1, "id", "pattern"),
         (GOOD_QUESTION, GOOD_RUBRIC.replace("tiny", "other"), 1, "question_id", "no question"),
     ],

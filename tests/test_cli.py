@@ -90,9 +90,13 @@ def test_score_bad_input(run, args, message):
     assert message in result.output
 
 
+QUESTION_2 = (
+    "  explain LEARNING rate in the context of neural network models what happens if the "
+    "learning rate is too high or too low "
+)
 ANSWERS = f"""answer_id,candidate,question_id,question,answer
 1,ana,learning-rate,,"{GOOD}"
-2,ben,,"  explain LEARNING rate in the context of neural network models what happens if the learning rate is too high or too low ",learning rate step size overshoot diverge slow converge schedule
+2,ben,,"{QUESTION_2}",learning rate step size overshoot diverge slow converge schedule
 3,cara,mcq-softmax-output,,b
 4,dev,no-such-question,,Some answer.
 5,eve,learning-rate,,
@@ -156,7 +160,9 @@ def test_installed_command_runs_without_traceback(tmp_path):
     """The real entry point, in its own process: a bad bank is a message, not a traceback."""
     proc = subprocess.run(
         [sys.executable, "-m", "grader", "questions", "list", "--bank", str(tmp_path)],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 2
     assert "reference_answers" in proc.stderr and "Traceback" not in proc.stderr

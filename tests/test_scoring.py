@@ -23,7 +23,8 @@ LR_WRONG = (
 
 def test_sound_beats_partial_beats_wrong(scorer):
     good, partial, wrong = (
-        r.score for r in scorer.score_many([("learning-rate", a) for a in (LR_GOOD, LR_PARTIAL, LR_WRONG)])
+        r.score
+        for r in scorer.score_many([("learning-rate", a) for a in (LR_GOOD, LR_PARTIAL, LR_WRONG)])
     )
     assert good >= 75 > partial > wrong
     assert wrong < 20
@@ -53,7 +54,9 @@ def test_explanation_names_the_points_and_sentences(scorer):
     assert {"step-size", "too-high-diverges", "too-low-slow"} <= set(covered)
     assert "too high" in covered["too-high-diverges"].sentence
     assert "too low" in covered["too-low-slow"].sentence
-    assert result.sentences[covered["too-low-slow"].sentence_index] == covered["too-low-slow"].sentence
+    assert (
+        result.sentences[covered["too-low-slow"].sentence_index] == covered["too-low-slow"].sentence
+    )
     assert not result.misconceptions and not result.flags
 
 
@@ -102,7 +105,9 @@ def test_gaming_answers_never_pass(scorer, bank):
     results = scorer.score_many(items)
     passed = [(k, r.question_id, r.score) for k, r in zip(kinds, results) if r.passed]
     assert not passed
-    flagged = {k: sum(bool(r.flags) for kk, r in zip(kinds, results) if kk == k) for k in set(kinds)}
+    flagged = {
+        k: sum(bool(r.flags) for kk, r in zip(kinds, results) if kk == k) for k in set(kinds)
+    }
     assert flagged["keyword_list"] == len(free)
     assert flagged["copied_question"] == len(free)
     assert flagged["gibberish"] == len(free)
@@ -131,8 +136,16 @@ def test_result_records_model_and_bank_version(scorer, bank):
 
 
 @pytest.mark.parametrize(
-    ("answer", "right"), [("b", True), ("(B)", True), ("Option b", True), ("softmax", True),
-                          ("a", False), ("ReLU", False), ("I have no idea", False)]
+    ("answer", "right"),
+    [
+        ("b", True),
+        ("(B)", True),
+        ("Option b", True),
+        ("softmax", True),
+        ("a", False),
+        ("ReLU", False),
+        ("I have no idea", False),
+    ],
 )
 def test_choice_questions_are_graded_exactly(scorer, answer, right):
     result = scorer.score("mcq-softmax-output", answer)

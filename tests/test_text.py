@@ -11,7 +11,10 @@ from grader.text import (
 def test_sentences_split_on_stops_bullets_and_semicolons():
     text = "Dropout drops units. It regularises; it is cheap.\n- bullet one\n* bullet two e.g. this"
     assert split_sentences(text) == [
-        "Dropout drops units.", "It regularises", "it is cheap.", "bullet one",
+        "Dropout drops units.",
+        "It regularises",
+        "it is cheap.",
+        "bullet one",
         "bullet two e.g. this",
     ]
 
@@ -34,6 +37,8 @@ def test_acronyms_expand_as_whole_words():
 
 def test_negation_and_antonyms_flip_a_claim():
     claim = "A learning rate that is too high overshoots the minimum and diverges."
-    assert polarity_flipped("A too high learning rate does not overshoot and never diverges.", claim)
+    assert polarity_flipped(
+        "A too high learning rate does not overshoot and never diverges.", claim
+    )
     assert polarity_flipped("A learning rate that is too low overshoots and diverges.", claim)
     assert not polarity_flipped("Set it too high and it overshoots, so the loss diverges.", claim)
