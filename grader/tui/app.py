@@ -1,0 +1,207 @@
+"""The practice app: pick a question, answer it, read an explained score, review on schedule.
+
+The app shows at once: the model loads in a thread worker while the user browses and types,
+and grading runs in a thread worker too, so the interface never freezes. History, drafts and
+review cards live in the Store (SQLite).
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections.abc import Callable
+from datetime import datetime
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from grader import srs
+from grader.bank import Bank
+from grader.models import Question, Result
+from grader.scoring import Scorer
+from grader.store import Store, utc_now
+from grader.tui.messages import Graded
+
+DARK, LIGHT = "textual-dark", "textual-light"
+
+
+class GraderApp(App[None]):
+    """The practice app over one bank, one scorer (or a loader for it) and one store."""
+
+    CSS_PATH = "grader.tcss"
+    TITLE = "grader practice"
+    BINDINGS = [
+        Binding("ctrl+t", "toggle_theme", "Light/dark"),
+        Binding("ctrl+q", "quit", "Quit", priority=True),  # works even in the editor
+    ]
+
+    model_state: reactive[str] = reactive("loading")
+    """"loading", "ready" or "failed"; widgets watch it."""
+
+    def __init__(
+        self,
+        bank: Bank,
+        *,
+        scorer: Scorer | None = None,
+        load_scorer: Callable[[], Scorer] | None = None,
+        store: Store | None = None,
+        clock: Callable[[], datetime] = utc_now,
+        seed: int | None = None,
+    ) -> None:
+        """Give either a ready `scorer` or `load_scorer`, which is called in a worker thread.
+
+        `store` defaults to the history in the user's data folder; `clock` and `seed` make
+        tests reproducible.
+        """
+        super().__init__()
+        if scorer is None and load_scorer is None:
+            raise ValueError("give a scorer or a function that loads one")
+        self.bank = bank
+        self._owns_store = store is None
+        self.store = store if store is not None else Store.connect()
+        self.clock = clock
+        self.random = random.Random(seed)
+        self.scorer = scorer
+        self.model_message = ""
+        self._load_scorer = load_scorer
+        self._scorer_ready = threading.Event()
+        # One grading at a time: the scorer's caches are not meant for concurrent writers.
+        self._score_lock = threading.Lock()
+        self.queue: list[str] = list(bank.questions)
+        """The question ids of the list on view: 'next question' follows it."""
+
+    # ------------------------------------------------------------ life cycle
+
+    def get_default_screen(self) -> Screen:
+        # The question list is the bottom of the stack: "back to the list" pops to it.
+        from grader.tui.screens.questions import QuestionsScreen
+
+        return QuestionsScreen()
+
+    def on_mount(self) -> None:
+        self.theme = DARK
+        if self.scorer is not None:
+            self._model_ready(self.scorer)
+        else:
+            self._load_model()
+
+    @work(thread=True, exit_on_error=False, group="model")
+    def _load_model(self) -> None:
+        assert self._load_scorer is not None
+        try:
+            scorer = self._load_scorer()
+        except Exception as exc:  # any failure is the user's model option or install
+            self.call_from_thread(self._model_failed, str(exc))
+            return
+        self.call_from_thread(self._model_ready, scorer)
+
+    def _model_ready(self, scorer: Scorer) -> None:
+        self.scorer = scorer
+        self.model_message = scorer.embedder.label
+        self._scorer_ready.set()
+        self.model_state = "ready"
+
+    def _model_failed(self, message: str) -> None:
+        self.model_message = message
+        self._scorer_ready.set()  # wake waiting graders: they report the failure
+        self.model_state = "failed"
+        self.notify(f"the model failed to load: {message}", severity="error", timeout=10)
+
+    async def action_quit(self) -> None:
+        """Save any answer being typed, then leave."""
+        self.flush_drafts()
+        self.exit()
+
+    def flush_drafts(self) -> None:
+        """Make every open editor write its draft now (instead of after its typing pause)."""
+        for screen in self.screen_stack:
+            flush = getattr(screen, "flush_draft", None)
+            if flush:
+                flush()
+
+    def on_unmount(self) -> None:
+        self.flush_drafts()
+        if self._owns_store:
+            self.store.close()
+
+    def action_toggle_theme(self) -> None:
+        """Switch between Textual's light and dark themes."""
+        self.theme = LIGHT if self.theme == DARK else DARK
+
+    # ------------------------------------------------------------ grading
+
+    @property
+    def model_ready(self) -> bool:
+        """Whether answers can be graded right now."""
+        return self.model_state == "ready"
+
+    def grade(self, question_id: str, answer: str, reply_to: Screen) -> None:
+        """Save `answer` as a draft, then grade it in a worker; `reply_to` gets a Graded message.
+
+        The draft is written first so that a crash (or Ctrl-C) while grading loses nothing.
+        """
+        self.store.save_draft(question_id, answer, now=self.clock())
+        self._grade(question_id, answer, reply_to)
+
+    @work(thread=True, exit_on_error=False, group="grade")
+    def _grade(self, question_id: str, answer: str, reply_to: Screen) -> None:
+        self._scorer_ready.wait()
+        if self.scorer is None:
+            error = f"the model is not available: {self.model_message}"
+            self.call_from_thread(self._graded, question_id, None, error, reply_to)
+            return
+        try:
+            with self._score_lock:
+                result = self.scorer.score(question_id, answer)
+        except Exception as exc:  # shown to the user; the draft is kept
+            self.call_from_thread(self._graded, question_id, None, str(exc), reply_to)
+            return
+        self.call_from_thread(self._graded, question_id, result, None, reply_to)
+
+    def _graded(
+        self, question_id: str, result: Result | None, error: str | None, reply_to: Screen
+    ) -> None:
+        attempt_id = self.record(result) if result is not None else None
+        if reply_to.is_attached:
+            reply_to.post_message(Graded(question_id, attempt_id, error))
+        if reply_to is not self.screen:
+            # The user moved on while grading ran: tell them where it landed.
+            if result is not None:
+                verdict = "PASS" if result.passed else "FAIL"
+                self.notify(f"{question_id}: {result.score:g} {verdict} (saved to history)")
+            else:
+                self.notify(f"{question_id}: could not grade: {error}", severity="error")
+
+    def record(self, result: Result) -> int:
+        """Store an attempt, reschedule its question, and drop its draft, all in one go."""
+        question = self.bank.get(result.question_id)
+        now = self.clock()
+        card, rating = srs.review(self.store.card(question.id), result, now)
+        with self.store.transaction():
+            attempt_id = self.store.add_attempt(
+                result, topic=question.topic, level=question.level, rating=int(rating), now=now
+            )
+            self.store.save_card(question.id, card.to_json(), card.due, now=now)
+            self.store.delete_draft(question.id)
+        return attempt_id
+
+    # ------------------------------------------------------------ navigation
+
+    async def back_to_list(self) -> None:
+        """Close every screen above the question list."""
+        while len(self.screen_stack) > 1:
+            await self.pop_screen()
+
+    def question(self, question_id: str) -> Question:
+        """A question of the bank."""
+        return self.bank.get(question_id)
+
+    def next_question(self, after: str) -> str | None:
+        """The question after `after` in the list on view."""
+        if after in self.queue:
+            at = self.queue.index(after)
+            return self.queue[at + 1] if at + 1 < len(self.queue) else None
+        return self.queue[0] if self.queue else None

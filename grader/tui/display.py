@@ -1,0 +1,41 @@
+"""Small formatting helpers shared by the screens and widgets."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+
+from grader.models import Question
+
+DEFAULT_PASS_MARK = 60.0
+
+
+def pass_mark(question: Question) -> float:
+    """The score a question needs to pass (exact answers need 100)."""
+    if question.type == "choice":
+        return 100.0
+    return question.rubric.pass_mark if question.rubric else DEFAULT_PASS_MARK
+
+
+def score_text(score: float | None, passed: bool | None) -> Text:
+    """A score coloured by its verdict; a dash when there is none."""
+    if score is None:
+        return Text("–", style="dim")
+    return Text(f"{score:g}", style="green" if passed else "red")
+
+
+def when(moment: datetime) -> str:
+    """A timestamp in local time, to the minute."""
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def shorten(text: str, width: int) -> str:
+    """One line of at most `width` characters, with an ellipsis when cut."""
+    line = " ".join(text.split())
+    return line if len(line) <= width else line[: max(0, width - 1)].rstrip() + "…"
+
+
+def level_label(question: Question) -> str:
+    """'fresher' / 'experienced', with 'MCQ' for multiple-choice questions."""
+    return f"{question.level} MCQ" if question.type == "choice" else question.level

@@ -1,0 +1,229 @@
+"""Answer one question: a multi-line editor (or the options of a multiple-choice question).
+
+What is typed is saved as a draft a moment after each change, again just before grading, and
+when leaving, so a crash or Ctrl-C loses at most the last keystrokes; reopening the question
+offers the draft back.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.timer import Timer
+from textual.widgets import (
+    Button,
+    DataTable,
+    Footer,
+    Header,
+    Label,
+    LoadingIndicator,
+    RadioButton,
+    RadioSet,
+    Static,
+    TextArea,
+)
+
+from grader.scoring import check_answer
+from grader.store import Draft
+from grader.tui.display import pass_mark
+from grader.tui.messages import Graded
+from grader.tui.screens.base import GraderScreen
+from grader.tui.screens.draft import DraftPrompt
+from grader.tui.widgets import AttemptTable, ModelStatus
+
+DRAFT_DELAY = 0.6
+"""Seconds of quiet typing after which the draft is written."""
+
+
+class AnswerScreen(GraderScreen):
+    """The editor for one question, its past attempts, and the submit action."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "submit", "Submit", priority=True),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, question_id: str, text: str | None = None) -> None:
+        """Open `question_id`; `text` prefills the editor (and then no draft is offered)."""
+        super().__init__()
+        self.question_id = question_id
+        self._initial = text
+        self._saved_text = text or ""  # what the store (or the last attempt) already holds
+        self._text = text or ""  # the answer as it stands, kept so flushing needs no widgets
+        self._timer: Timer | None = None
+        self.busy = False
+
+    @property
+    def question(self):
+        """The question being answered."""
+        return self.grader.bank.get(self.question_id)
+
+    def compose(self) -> ComposeResult:
+        question = self.question
+        meta = Content.assemble(
+            (question.id, "bold"),
+            f"  ·  {question.level}  ·  {question.topic}  ·  pass mark {pass_mark(question):g}",
+        )
+        yield Header()
+        with VerticalScroll(id="answer-body"):
+            yield Static(meta, id="question-meta")
+            yield Static(question.question, id="question-text")
+            if question.type == "choice":
+                with RadioSet(id="choices"):
+                    for key, text in question.options.items():
+                        yield RadioButton(f"{key}) {text}", id=f"option-{key}")
+            else:
+                yield TextArea(
+                    self._initial or "",
+                    id="editor",
+                    soft_wrap=True,
+                    placeholder="Type your answer in full sentences. ctrl+s submits.",
+                )
+            with Horizontal(id="answer-actions"):
+                yield Button("Submit  ctrl+s", id="submit", variant="primary")
+                yield Button("Back  esc", id="back")
+                yield LoadingIndicator(id="grading")
+                yield Label("", id="answer-status")
+            yield Label("Earlier attempts (enter opens one)", id="history-title")
+            yield AttemptTable(id="history")
+        yield ModelStatus(id="model-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._show_history()
+        self._input_widget().focus()
+        draft = self.grader.store.draft(self.question_id)
+        if self._initial is None and draft is not None:
+            self.app.push_screen(DraftPrompt(draft), lambda keep: self._draft_answered(draft, keep))
+
+    def on_screen_resume(self) -> None:
+        self._show_history()
+
+    def _show_history(self) -> None:
+        attempts = self.grader.store.attempts(self.question_id)
+        self.query_one("#history-title").set_class(not attempts, "-hidden")
+        table = self.query_one(AttemptTable)
+        table.set_class(not attempts, "-hidden")
+        table.show(attempts)
+
+    # ------------------------------------------------------------ the answer and its draft
+
+    def _input_widget(self) -> TextArea | RadioSet:
+        if self.question.type == "choice":
+            return self.query_one(RadioSet)
+        return self.query_one(TextArea)
+
+    def answer_text(self) -> str:
+        """What the user has answered so far: the editor's text, or the chosen option's key."""
+        if self.question.type == "choice":
+            pressed = self.query_one(RadioSet).pressed_button
+            return pressed.id.removeprefix("option-") if pressed and pressed.id else ""
+        return self.query_one(TextArea).text
+
+    def set_answer(self, text: str) -> None:
+        """Put `text` in the editor (or press the option it names)."""
+        if self.question.type == "choice":
+            button = self.query(f"#option-{text.strip()}").first(RadioButton) if text else None
+            if button is not None:
+                button.value = True
+        else:
+            editor = self.query_one(TextArea)
+            editor.load_text(text)
+            editor.move_cursor(editor.document.end)
+
+    def _draft_answered(self, draft: Draft, restore: bool | None) -> None:
+        if restore:
+            self.set_answer(draft.text)
+            self._saved_text = draft.text
+            self.notify("draft restored")
+        else:
+            self.grader.store.delete_draft(self.question_id)
+            self._saved_text = ""
+        self._input_widget().focus()
+
+    @on(TextArea.Changed)
+    @on(RadioSet.Changed)
+    def _answer_changed(self) -> None:
+        self._text = self.answer_text()
+        # Debounce: write once typing pauses rather than on every keystroke.
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(DRAFT_DELAY, self.flush_draft)
+
+    def flush_draft(self) -> None:
+        """Write the draft now if it changed since it was last saved."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        text = self._text
+        if text == self._saved_text:
+            return
+        self.grader.store.save_draft(self.question_id, text, now=self.grader.clock())
+        self._saved_text = text
+        # While the screen is being torn down its widgets may already be gone.
+        for label in self.query("#answer-status").results(Label):
+            label.update("draft saved")
+
+    # ------------------------------------------------------------ grading
+
+    @on(Button.Pressed, "#submit")
+    def action_submit(self) -> None:
+        """Save the answer, then grade it in the background."""
+        if self.busy:
+            return
+        answer = self.answer_text()
+        problem = check_answer(answer)
+        if problem:
+            if self.question.type == "choice":
+                problem = "pick an option first"
+            self.notify(problem, severity="warning")
+            return
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        self._saved_text = answer
+        self._set_busy(True)
+        self.grader.grade(self.question_id, answer, self)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.set_class(busy, "-busy")
+        self.query_one("#submit", Button).disabled = busy
+        if busy:
+            waiting = "waiting for the model to load…" if not self.grader.model_ready else ""
+            self.query_one("#answer-status", Label).update(waiting or "grading…")
+        else:
+            self.query_one("#answer-status", Label).update("")
+
+    def on_graded(self, message: Graded) -> None:
+        """Grading finished: open the score card, or say why it could not be made."""
+        from grader.tui.screens.result import ResultScreen
+
+        self._set_busy(False)
+        if message.attempt_id is None:
+            self.query_one("#answer-status", Label).update("not graded; your draft is kept")
+            self.notify(f"could not grade: {message.error}", severity="error")
+            return
+        self._show_history()
+        self.app.push_screen(ResultScreen(message.attempt_id))
+
+    # ------------------------------------------------------------ navigation
+
+    @on(DataTable.RowSelected, "#history")
+    def _open_attempt(self, event: DataTable.RowSelected) -> None:
+        from grader.tui.screens.result import ResultScreen
+
+        self.app.push_screen(ResultScreen(int(str(event.row_key.value))))
+
+    @on(Button.Pressed, "#back")
+    def action_back(self) -> None:
+        """Save the draft and return to the question list."""
+        self.flush_draft()
+        self.app.pop_screen()
+
+    def on_unmount(self) -> None:
+        # Leaving by any way (back to the list, next question, quitting) keeps the draft.
+        self.flush_draft()

@@ -1,0 +1,195 @@
+"""The question list: filter by level, topic, text or review state; draw a random set."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select
+
+from grader.models import Question
+from grader.tui.screens.base import GraderScreen
+from grader.tui.widgets import ModelStatus, QuestionTable
+
+ALL = "all"
+SHOW_CHOICES = [
+    ("All questions", "all"),
+    ("Due for review", "due"),
+    ("New (never answered)", "new"),
+    ("Last answer failed", "failed"),
+    ("With a draft", "drafts"),
+]
+DEFAULT_SET_SIZE = 5
+
+
+class QuestionsScreen(GraderScreen):
+    """The home screen: choose what to practise."""
+
+    AUTO_FOCUS = "#questions"
+    BINDINGS = [
+        Binding("enter", "open", "Answer", show=True),
+        Binding("slash", "search", "Search"),
+        Binding("d", "show('due')", "Due"),
+        Binding("a", "show('all')", "All"),
+        Binding("r", "random_set", "Random set"),
+        Binding("p", "progress", "Progress"),
+        Binding("q", "app.quit", "Quit", show=False),
+        Binding("escape", "focus_list", "List", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.random_set: list[str] | None = None
+
+    def compose(self) -> ComposeResult:
+        bank = self.grader.bank
+        topics = sorted({q.topic for q in bank.questions.values()})
+        yield Header()
+        with Horizontal(id="filters"):
+            yield Select(
+                [("All levels", ALL), ("Fresher", "fresher"), ("Experienced", "experienced")],
+                value=ALL,
+                allow_blank=False,
+                id="level",
+            )
+            yield Select(
+                [("All topics", ALL), *[(t, t) for t in topics]],
+                value=ALL,
+                allow_blank=False,
+                id="topic",
+            )
+            yield Select(SHOW_CHOICES, value="all", allow_blank=False, id="show")
+            yield Input(placeholder="search  /", id="search")
+            yield Input(str(DEFAULT_SET_SIZE), type="integer", id="set-size", max_length=3)
+            yield Button("Random set", id="random")
+        yield Label("", id="list-title")
+        yield QuestionTable(id="questions")
+        yield ModelStatus(id="model-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_list()
+
+    def on_screen_resume(self) -> None:
+        # Scores, drafts and due dates change while answering: show them on the way back.
+        self.refresh_list()
+
+    # ------------------------------------------------------------ the list
+
+    def filtered(self) -> list[Question]:
+        """The bank's questions that pass the level, topic, review-state and text filters."""
+        app = self.grader
+        level = self.query_one("#level", Select).value
+        topic = self.query_one("#topic", Select).value
+        show = self.query_one("#show", Select).value
+        words = self.query_one("#search", Input).value.lower().split()
+        now = app.clock()
+        stats = app.store.stats()
+        due = set(app.store.due(now))
+        drafts = app.store.drafts()
+        chosen = []
+        for question in app.bank.questions.values():
+            if level != ALL and question.level != level:
+                continue
+            if topic != ALL and question.topic != topic:
+                continue
+            stat = stats.get(question.id)
+            if show == "due" and question.id not in due:
+                continue
+            if show == "new" and stat is not None:
+                continue
+            if show == "failed" and (stat is None or stat.last_passed):
+                continue
+            if show == "drafts" and question.id not in drafts:
+                continue
+            haystack = f"{question.id} {question.topic} {question.question}".lower()
+            if all(word in haystack for word in words):
+                chosen.append(question)
+        if show == "due":
+            # The most overdue first: that is the order the scheduler wants them reviewed in.
+            order = {qid: i for i, qid in enumerate(app.store.due(now))}
+            chosen.sort(key=lambda q: order[q.id])
+        return chosen
+
+    def refresh_list(self) -> None:
+        """Re-read the store and redraw the table and its title."""
+        app = self.grader
+        if self.random_set is not None:
+            questions = [app.bank.get(qid) for qid in self.random_set]
+        else:
+            questions = self.filtered()
+        now = app.clock()
+        table = self.query_one(QuestionTable)
+        table.show(questions, app.store.stats(), app.store.due_dates(), app.store.drafts(), now)
+        app.queue = [q.id for q in questions]
+        due_count = len(app.store.due(now))
+        title = f"{len(questions)} of {len(app.bank.questions)} questions · {due_count} due"
+        if self.random_set is not None:
+            title = f"Random set of {len(questions)} · a: show all · {due_count} due"
+        self.query_one("#list-title", Label).update(title)
+
+    @on(Select.Changed)
+    @on(Input.Changed, "#search")
+    def _filters_changed(self) -> None:
+        self.random_set = None
+        self.refresh_list()
+
+    @on(Input.Submitted, "#search")
+    def _search_done(self) -> None:
+        self.action_focus_list()
+
+    # ------------------------------------------------------------ actions
+
+    @on(DataTable.RowSelected, "#questions")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        self.open_question(str(event.row_key.value))
+
+    def open_question(self, question_id: str) -> None:
+        """Open the answer screen for a question."""
+        from grader.tui.screens.answer import AnswerScreen
+
+        self.app.push_screen(AnswerScreen(question_id))
+
+    def action_open(self) -> None:
+        """Answer the question under the cursor."""
+        selected = self.query_one(QuestionTable).selected_id
+        if selected:
+            self.open_question(selected)
+
+    def action_search(self) -> None:
+        """Put the cursor in the search box."""
+        self.query_one("#search", Input).focus()
+
+    def action_focus_list(self) -> None:
+        """Back to the list from a filter."""
+        self.query_one(QuestionTable).focus()
+
+    def action_show(self, which: str) -> None:
+        """Show all questions, or only those due for review."""
+        select = self.query_one("#show", Select)
+        self.random_set = None
+        if select.value == which:
+            self.refresh_list()
+        else:
+            select.value = which  # posts Select.Changed, which refreshes
+        self.action_focus_list()
+
+    @on(Button.Pressed, "#random")
+    def action_random_set(self) -> None:
+        """Draw N questions at random from those the filters let through."""
+        size_text = self.query_one("#set-size", Input).value
+        size = int(size_text) if size_text.isdigit() and int(size_text) > 0 else DEFAULT_SET_SIZE
+        pool = [q.id for q in self.filtered()]
+        if not pool:
+            self.notify("no question matches the filters", severity="warning")
+            return
+        self.random_set = self.grader.random.sample(pool, min(size, len(pool)))
+        self.refresh_list()
+        self.action_focus_list()
+
+    def action_progress(self) -> None:
+        """Open the progress view."""
+        from grader.tui.screens.progress import ProgressScreen
+
+        self.app.push_screen(ProgressScreen())

@@ -1,0 +1,18 @@
+"""Reusable widgets of the practice app (the interviewer mode reuses the score card)."""
+
+from grader.tui.widgets.attempt_table import AttemptTable
+from grader.tui.widgets.comparison import AttemptComparison
+from grader.tui.widgets.model_status import ModelStatus
+from grader.tui.widgets.progress_chart import TopicChart
+from grader.tui.widgets.question_table import QuestionTable
+from grader.tui.widgets.score_card import AnswerView, ScoreCard
+
+__all__ = [
+    "AnswerView",
+    "AttemptComparison",
+    "AttemptTable",
+    "ModelStatus",
+    "QuestionTable",
+    "ScoreCard",
+    "TopicChart",
+]

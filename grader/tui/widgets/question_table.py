@@ -1,0 +1,87 @@
+"""The question list: one row per question with its best and last score and review state."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from grader.models import Question
+from grader.srs import due_label
+from grader.store import QuestionStats
+from grader.tui.display import level_label, pass_mark, score_text, shorten
+
+FIXED_COLUMNS = (("level", 15), ("topic", 20), ("best", 6), ("last", 6), ("review", 9))
+MIN_QUESTION_WIDTH = 30
+
+
+class QuestionTable(DataTable):
+    """Rows keyed by question id; selecting a row (Enter or click) posts RowSelected."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        self._rows: list[tuple[Question, QuestionStats | None, datetime | None, bool]] = []
+        self._now: datetime | None = None
+        self._width = 0
+
+    def show(
+        self,
+        questions: list[Question],
+        stats: dict[str, QuestionStats],
+        due: dict[str, datetime],
+        drafts: set[str],
+        now: datetime,
+    ) -> None:
+        """Fill the table, keeping the cursor on the same question when it is still listed."""
+        self._rows = [(q, stats.get(q.id), due.get(q.id), q.id in drafts) for q in questions]
+        self._now = now
+        self._rebuild()
+
+    def on_resize(self) -> None:
+        # The question column takes whatever width the fixed columns leave.
+        if self.size.width != self._width and self._now is not None:
+            self._rebuild()
+
+    def _question_width(self) -> int:
+        fixed = sum(w + 2 for _, w in FIXED_COLUMNS) + 2  # cell padding and scrollbar
+        return max(MIN_QUESTION_WIDTH, self.size.width - fixed - 2)
+
+    def _rebuild(self) -> None:
+        self._width = self.size.width
+        current = self.selected_id
+        self.clear(columns=True)
+        width = self._question_width()
+        self.add_column("question", width=width, key="question")
+        for name, column_width in FIXED_COLUMNS:
+            self.add_column(name, width=column_width, key=name)
+        for question, stat, due, has_draft in self._rows:
+            mark = pass_mark(question)
+            text = Text(shorten(question.question, width - 2))
+            if has_draft:
+                text = Text.assemble(("✎ ", "yellow"), shorten(question.question, width - 4))
+            review = due_label(due, self._now) if self._now else ""
+            self.add_row(
+                text,
+                level_label(question),
+                shorten(question.topic, FIXED_COLUMNS[1][1]),
+                score_text(stat.best if stat else None, stat and stat.best >= mark),
+                score_text(stat.last if stat else None, stat and stat.last_passed),
+                Text(review, style="bold yellow" if review == "due" else "dim"),
+                key=question.id,
+            )
+        if current is not None and current in self.question_ids:
+            self.move_cursor(row=self.question_ids.index(current))
+
+    @property
+    def question_ids(self) -> list[str]:
+        """The listed question ids, in order."""
+        return [q.id for q, *_ in self._rows]
+
+    @property
+    def selected_id(self) -> str | None:
+        """The id of the question under the cursor."""
+        if not self._rows or self.row_count == 0:
+            return None
+        row = min(self.cursor_row, len(self._rows) - 1)
+        return self._rows[row][0].id

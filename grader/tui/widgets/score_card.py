@@ -1,0 +1,261 @@
+"""The score card: the verdict, each key point with the sentence that covered it, the rest.
+
+Reusable on its own (the interviewer mode shows the same card): give it the question and the
+Result. Highlighting a key point in the list highlights its sentence in the answer.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from grader.models import PointResult, Question, Result
+from grader.scoring import FLAG_TEXT, _picked_option
+
+POINT_MARKS = {
+    "covered": ("✔", "$text-success"),
+    "partial": ("◐", "$text-warning"),
+    "missing": ("✘", "$text-error"),
+    "contradicted": ("⇄", "$text-error"),
+}
+# A sentence's tint in the answer, by the best thing it did (misconceptions win).
+SENTENCE_STYLES = {
+    "misconception": "$text-error",
+    "covered": "$text-success",
+    "partial": "$text-warning",
+    "contradicted": "$text-error",
+}
+SELECTED_STYLE = "reverse"
+
+
+def sentence_spans(answer: str, sentences: list[str]) -> list[tuple[int, int]] | None:
+    """Where each sentence sits in the answer text, in order; None if one cannot be found.
+
+    Keeping the answer's own layout (line breaks, bullets) reads better than re-joined sentences.
+    """
+    spans, start = [], 0
+    for sentence in sentences:
+        at = answer.find(sentence, start)
+        if at < 0:
+            return None
+        spans.append((at, at + len(sentence)))
+        start = at + len(sentence)
+    return spans
+
+
+def sentence_roles(result: Result) -> dict[int, str]:
+    """What each sentence did: covered / partial / contradicted a point, or stated a mistake."""
+    rank = {"covered": 3, "partial": 2, "contradicted": 1}
+    roles: dict[int, str] = {}
+    for point in result.points:
+        i = point.sentence_index
+        if i is None or point.status not in rank:
+            continue
+        if rank[point.status] > rank.get(roles.get(i, ""), 0):
+            roles[i] = point.status
+    for hit in result.misconceptions:
+        roles[hit.sentence_index] = "misconception"
+    return roles
+
+
+def answer_content(result: Result, selected: int | None = None) -> Content:
+    """The answer with each sentence tinted by its role and the selected one reversed."""
+    roles = sentence_roles(result)
+    spans = sentence_spans(result.answer, result.sentences)
+    if spans is None:
+        text = " ".join(result.sentences)
+        spans, at = [], 0
+        for sentence in result.sentences:
+            spans.append((at, at + len(sentence)))
+            at += len(sentence) + 1
+    else:
+        text = result.answer
+    parts: list[tuple[str, str] | str] = []
+    cursor = 0
+    for i, (start, end) in enumerate(spans):
+        parts.append(text[cursor:start])
+        style = SENTENCE_STYLES.get(roles.get(i, ""), "")
+        if i == selected:
+            style = f"{style} {SELECTED_STYLE}".strip()
+        parts.append((text[start:end], style))
+        cursor = end
+    parts.append(text[cursor:])
+    return Content.assemble(*parts)
+
+
+class AnswerView(Static):
+    """The graded answer, with the sentences that earned (or lost) points tinted."""
+
+    def __init__(self, result: Result, **kwargs) -> None:
+        super().__init__(answer_content(result), **kwargs)
+        self.result = result
+
+    def select_sentence(self, index: int | None) -> None:
+        """Single out one sentence (None for none)."""
+        self.update(answer_content(self.result, index))
+
+
+def _point_option(point) -> Option:
+    mark, style = POINT_MARKS[point.status]
+    label = Content.assemble((f"{mark} ", style), point.statement)
+    if point.status == "partial":
+        label = Content.assemble(label, (" (partly)", "$text-warning"))
+    elif point.status == "contradicted":
+        label = Content.assemble(label, (" (your answer says the opposite)", "$text-error"))
+    return Option(label, id=point.id)
+
+
+def point_detail(point: PointResult) -> Content:
+    """One line under the key points: what the answer said about the highlighted one."""
+    if point.sentence is None:
+        return Content.styled("Not found in your answer.", "$text-muted")
+    verb = {
+        "covered": "Covered by",
+        "partial": "Partly covered by",
+        "contradicted": "Contradicted by",
+    }[point.status]
+    return Content.assemble((f"{verb} ", "$text-muted"), f"“{point.sentence}”")
+
+
+def _choice_options(question: Question, result: Result) -> list[Option]:
+    picked = _picked(question, result)
+    options = []
+    for key, text in question.options.items():
+        right = key == question.answer
+        mark, style = ("✔", "$text-success") if right else ("·", "")
+        if key == picked and not right:
+            mark, style = "✘", "$text-error"
+        suffix = " (your choice)" if key == picked else ""
+        options.append(Option(Content.assemble((f"{mark} {key}) ", style), text, suffix), id=key))
+    return options
+
+
+def _picked(question: Question, result: Result) -> str | None:
+    """The option key the scorer read from a choice answer ('b', '(B)', the option's text)."""
+    # The scorer's own reading, so the card can never disagree with the grade.
+    return _picked_option(result.answer, question.options)
+
+
+def head_content(result: Result) -> Content:
+    """'73.4 / 100   pass mark 60   PASS   similarity 0.86 · coverage 62%'."""
+    verdict = ("PASS", "bold $text-success") if result.passed else ("FAIL", "bold $text-error")
+    parts: list[tuple[str, str] | str] = [
+        (f"{result.score:g}", "bold"),
+        f" / 100   pass mark {result.pass_mark:g}   ",
+        verdict,
+    ]
+    if result.points:
+        parts.append(
+            (
+                f"   similarity {result.similarity:.2f} · coverage {result.coverage:.0%}",
+                "$text-muted",
+            )
+        )
+    return Content.assemble(*parts)
+
+
+def findings_content(result: Result) -> Content:
+    """Misconceptions stated, gaming flags and the scorer's notes, one per line."""
+    lines: list[Content] = []
+    for hit in result.misconceptions:
+        lines.append(
+            Content.assemble(
+                (f"✘ misconception (−{hit.penalty:g}): ", "bold $text-error"),
+                hit.statement,
+                (f"\n  “{hit.sentence}”", "$text-muted"),
+            )
+        )
+    for flag in result.flags:
+        lines.append(
+            Content.assemble((f"⚑ {flag}: ", "bold $text-warning"), FLAG_TEXT.get(flag, flag))
+        )
+    for note in result.notes:
+        lines.append(Content.styled(note, "$text-muted"))
+    return Content("\n").join(lines)
+
+
+def reference_content(question: Question, result: Result) -> Content:
+    """The reference answers (the closest one first), or the right option and why."""
+    if question.type == "choice":
+        key = question.answer or ""
+        return Content.assemble(
+            ("Answer: ", "bold"),
+            f"{key}) {question.options.get(key, '')}",
+            ("\n" + question.explanation if question.explanation else "", ""),
+        )
+    order = list(range(len(question.references)))
+    best = result.best_reference
+    if best is not None and best in order:
+        order.remove(best)
+        order.insert(0, best)
+    parts: list[Content] = []
+    for n, i in enumerate(order):
+        title = "Reference answer" + (" (closest to yours)" if i == best else "")
+        if n:
+            title = "Another reference"
+        parts.append(Content.assemble((title + "\n", "bold"), question.references[i]))
+    return Content("\n\n").join(parts)
+
+
+class ScoreCard(Vertical):
+    """The whole explanation of one Result. `reveal_reference()` shows the model answer."""
+
+    def __init__(self, question: Question, result: Result, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.question = question
+        self.result = result
+
+    def compose(self) -> ComposeResult:
+        result = self.result
+        yield Static(
+            head_content(result),
+            id="score-head",
+            classes="-pass" if result.passed else "-fail",
+        )
+        with Horizontal(id="score-body"):
+            with Vertical(id="points-pane"):
+                if self.question.type == "choice":
+                    yield Label("Options", classes="pane-title")
+                    yield OptionList(*_choice_options(self.question, result), id="points")
+                else:
+                    yield Label("Key points", classes="pane-title")
+                    yield OptionList(*[_point_option(p) for p in result.points], id="points")
+                if self.question.type != "choice":
+                    yield Static("", id="point-detail")
+                findings = findings_content(result)
+                yield Static(findings, id="findings", classes="" if findings else "-hidden")
+            with VerticalScroll(id="answer-pane"):
+                yield Label("Your answer", classes="pane-title")
+                yield AnswerView(result, id="answer-view")
+                if result.points:
+                    yield Static(
+                        "↑/↓ over the key points singles out the sentence that decided each.",
+                        id="answer-hint",
+                    )
+        yield Static(f"graded with {result.model} · bank {result.bank_version}", id="graded-with")
+        yield Static(reference_content(self.question, result), id="reference", classes="-hidden")
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        """Highlighting a key point singles out the sentence that decided it."""
+        event.stop()
+        if self.question.type == "choice":
+            return
+        point = self.result.points[event.option_index]
+        self.query_one(AnswerView).select_sentence(point.sentence_index)
+        self.query_one("#point-detail", Static).update(point_detail(point))
+
+    @property
+    def reference_shown(self) -> bool:
+        """Whether the reference answer is on view."""
+        return not self.query_one("#reference").has_class("-hidden")
+
+    def reveal_reference(self, show: bool | None = None) -> None:
+        """Show (or hide, or toggle when `show` is None) the reference answer."""
+        reference = self.query_one("#reference")
+        show = not self.reference_shown if show is None else show
+        reference.set_class(not show, "-hidden")
+        if show:
+            reference.scroll_visible()
