@@ -18,12 +18,22 @@ from grader.scoring import Scorer
 
 app = typer.Typer(
     help="Grade free-text answers to deep-learning interview questions, and explain the grade.",
-    no_args_is_help=True,
+    invoke_without_command=True,
     add_completion=False,
     rich_markup_mode="rich",
 )
 questions_app = typer.Typer(help="Browse the question bank.", no_args_is_help=True)
 app.add_typer(questions_app, name="questions")
+
+
+@app.callback()
+def _no_command(ctx: typer.Context) -> None:
+    # Plain `grader` opens the practice app; `grader --help` still prints the help.
+    if ctx.invoked_subcommand is None:
+        from grader.cli.practice import practice
+
+        practice()
+
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
