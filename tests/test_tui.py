@@ -1,0 +1,352 @@
+"""The practice app driven through Textual's pilot, with the real model and bank.
+
+Each test runs the app headless (`App.run_test()`); the history goes to a private
+GRADER_DATA_DIR under tmp_path. The scorer comes from the session fixture, handed to the app
+through its loader so the model-loading worker runs too, without loading the model again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from rich.console import Console
+from textual.widgets import Input, RadioSet, TextArea
+
+from grader.embedding import ModelError
+from grader.store import Store
+from grader.tui.app import GraderApp
+from grader.tui.screens.answer import AnswerScreen
+from grader.tui.screens.draft import DraftPrompt
+from grader.tui.screens.progress import ProgressScreen
+from grader.tui.screens.questions import QuestionsScreen
+from grader.tui.screens.result import ResultScreen
+from grader.tui.widgets import AttemptTable, ModelStatus, QuestionTable, ScoreCard
+
+SIZE = (120, 40)
+GOOD = (
+    "The learning rate is the step size of gradient descent. If it is too high the updates "
+    "overshoot and the loss diverges. If it is too low training is very slow or gets stuck."
+)
+DRAFT = "Dropout switches off random units during training"
+
+
+class Clock:
+    """A settable clock, so due dates do not depend on when the tests run."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("GRADER_DATA_DIR", str(tmp_path / "data"))
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def make_app(bank, scorer, clock):
+    def make(**kwargs) -> GraderApp:
+        kwargs.setdefault("load_scorer", lambda: scorer)
+        return GraderApp(bank, clock=clock, seed=7, **kwargs)
+
+    return make
+
+
+def plain(renderable) -> str:
+    """What a Rich renderable reads as, without styles."""
+    console = Console(width=120, record=True, file=io.StringIO())
+    console.print(renderable)
+    return console.export_text()
+
+
+def run(coroutine) -> None:
+    asyncio.run(coroutine)
+
+
+async def settle(pilot) -> None:
+    """Let workers (model loading, grading) finish and the screen catch up."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def open_question(pilot, question_id: str) -> AnswerScreen:
+    """Find a question with the search box and open it with the keyboard."""
+    await pilot.press("slash")
+    search = pilot.app.screen.query_one("#search", Input)
+    search.value = question_id
+    await pilot.press("enter")  # leaves the search box for the list
+    await pilot.pause()
+    table = pilot.app.screen.query_one(QuestionTable)
+    assert table.question_ids[0] == question_id
+    await pilot.press("enter")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, AnswerScreen | DraftPrompt)
+    return pilot.app.screen
+
+
+async def type_text(pilot, text: str) -> None:
+    for char in text:
+        await pilot.press("space" if char == " " else char)
+
+
+def test_answer_is_scored_explained_and_kept_with_a_draft(make_app, scorer, data_dir):
+    drafts_seen_while_grading = []
+
+    class Spy:
+        """The real scorer, noting what the store held at the moment grading began."""
+
+        def __init__(self, inner):
+            self.inner, self.embedder = inner, inner.embedder
+
+        def score(self, question_id, answer):
+            peek = Store.connect(data_dir / "history.sqlite")
+            drafts_seen_while_grading.append(peek.draft(question_id))
+            peek.close()
+            return self.inner.score(question_id, answer)
+
+    async def first_session():
+        app = make_app(load_scorer=lambda: Spy(scorer))
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert app.model_state == "ready"
+            await open_question(pilot, "learning-rate")
+            assert isinstance(app.focused, TextArea)
+            await type_text(pilot, GOOD[:40])
+            app.focused.insert(GOOD[40:])  # the rest at once: typing all of it is slow
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+
+            assert isinstance(app.screen, ResultScreen)
+            card = app.screen.query_one(ScoreCard)
+            assert card.result.passed and card.result.score >= card.result.pass_mark
+            head = str(app.screen.query_one("#score-head").render())
+            assert "PASS" in head and "pass mark 60" in head
+            covered = [p for p in card.result.points if p.status == "covered"]
+            assert covered, "a sound answer covers key points"
+            # Highlighting a point singles out the sentence that covered it.
+            options = app.screen.query_one("#points")
+            options.highlighted = card.result.points.index(covered[0])
+            await pilot.pause()
+            view = app.screen.query_one("#answer-view")
+            selected = [s for s in view.render().spans if "reverse" in str(s.style)]
+            assert len(selected) == 1
+            start, end = selected[0].start, selected[0].end
+            assert str(view.render())[start:end] == covered[0].sentence
+
+            assert not card.reference_shown
+            await pilot.press("s")
+            assert card.reference_shown
+
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, QuestionsScreen)
+            await open_question(pilot, "dropout")
+            await type_text(pilot, DRAFT)
+            await pilot.press("ctrl+q")  # quit at once, before the typing pause saves it
+
+    run(first_session())
+    assert drafts_seen_while_grading[0].text == GOOD  # saved before it was graded
+
+    async def second_session():
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            table = app.screen.query_one(QuestionTable)
+            row = table.get_row("learning-rate")
+            stats = app.store.stats()["learning-rate"]
+            assert str(row[3]) == str(row[4]) == f"{stats.best:g}"  # best and last
+            assert str(table.get_row("dropout")[0]).startswith("✎")  # has a draft
+
+            screen = await open_question(pilot, "learning-rate")
+            assert screen.query_one(AttemptTable).row_count == 1
+            await pilot.press("escape")
+            await pilot.pause()
+
+            await open_question(pilot, "dropout")
+            assert isinstance(app.screen, DraftPrompt)
+            await pilot.press("enter")  # "Restore it" has the focus
+            await pilot.pause()
+            assert isinstance(app.screen, AnswerScreen)
+            assert app.screen.query_one(TextArea).text == DRAFT
+
+    run(second_session())
+
+
+def test_multiple_choice_retry_and_compare(make_app):
+    async def scenario():
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            screen = await open_question(pilot, "mcq-softmax-output")
+            assert isinstance(app.focused, RadioSet)
+            await pilot.press("ctrl+s")  # nothing chosen: refused, nothing stored
+            await pilot.pause()
+            assert app.store.attempts() == []
+
+            question = app.bank.get("mcq-softmax-output")
+            keys = list(question.options)
+            for _ in range(keys.index(question.answer)):
+                await pilot.press("down")
+            await pilot.press("enter")
+            assert screen.answer_text() == question.answer
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            card = app.screen.query_one(ScoreCard)
+            assert card.result.passed and card.result.score == 100
+
+            await pilot.press("r")  # retry: back to the options
+            await pilot.pause()
+            assert app.screen is screen
+            wrong = next(k for k in keys if k != question.answer)
+            app.screen.query_one(f"#option-{wrong}").value = True
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            card = app.screen.query_one(ScoreCard)
+            assert not card.result.passed and card.result.score == 0
+
+            comparison = app.screen.query_one("#comparison")
+            assert comparison.has_class("-hidden")
+            await pilot.press("c")
+            assert not comparison.has_class("-hidden")
+            assert "100 → 0" in plain(comparison.content)
+            assert [a.score for a in app.store.attempts("mcq-softmax-output")] == [100, 0]
+
+    run(scenario())
+
+
+def test_due_list_random_set_and_next_question(make_app, scorer, clock):
+    async def scenario():
+        app = make_app()
+        # One failed answer an hour ago: fsrs rates it Again, so it is due by now.
+        clock.now -= timedelta(hours=1)
+        app.record(scorer.score("epoch", "An epoch is a thing in deep learning, I think."))
+        clock.now += timedelta(hours=1)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            table = app.screen.query_one(QuestionTable)
+            assert str(table.get_row("epoch")[5]) == "due"
+            await pilot.press("d")
+            await pilot.pause()
+            assert table.question_ids == ["epoch"]
+            assert "1 due" in str(app.screen.query_one("#list-title").render())
+
+            await pilot.press("a")
+            await pilot.pause()
+            assert len(table.question_ids) == len(app.bank.questions)
+            await pilot.press("r")  # a random set of 5 from the filtered list
+            await pilot.pause()
+            drawn = table.question_ids
+            assert len(drawn) == 5 and len(set(drawn)) == 5
+            assert app.queue == drawn
+
+            # Answer the first of the set, then "next question" follows the set.
+            await pilot.press("enter")
+            await pilot.pause()
+            if isinstance(app.screen, DraftPrompt):
+                await pilot.press("enter")
+            answer = app.screen
+            question = app.bank.get(drawn[0])
+            if question.type == "choice":
+                answer.set_answer(question.answer)
+            else:
+                app.focused.insert(question.references[0])
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert isinstance(app.screen, ResultScreen)
+            await pilot.press("n")
+            await pilot.pause()
+            assert isinstance(app.screen, AnswerScreen)
+            assert app.screen.question_id == drawn[1]
+
+    run(scenario())
+
+
+def test_app_opens_before_the_model_and_grades_once_it_is_ready(make_app, scorer):
+    release = threading.Event()
+
+    def slow_loader():
+        release.wait(30)
+        return scorer
+
+    async def scenario():
+        app = make_app(load_scorer=slow_loader)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            # The list is there and usable while the model loads.
+            assert app.model_state == "loading"
+            status = app.screen.query_one(ModelStatus)
+            assert status.has_class("-loading")
+            assert "loading the model" in str(status.query_one("#model-label").render())
+            screen = await open_question(pilot, "learning-rate")
+            app.focused.insert(GOOD)
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert screen.busy
+            assert "waiting for the model" in str(screen.query_one("#answer-status").render())
+            assert app.store.draft("learning-rate").text == GOOD  # already safe on disk
+
+            release.set()
+            await settle(pilot)
+            assert app.model_state == "ready"
+            assert not status.has_class("-loading")
+            assert isinstance(app.screen, ResultScreen)
+            assert app.store.draft("learning-rate") is None  # graded: it lives in history now
+
+    run(scenario())
+
+
+def test_model_failure_is_reported_and_the_draft_kept(make_app):
+    def broken_loader():
+        raise ModelError("cannot load sentence-transformer 'nowhere'")
+
+    async def scenario():
+        app = make_app(load_scorer=broken_loader)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert app.model_state == "failed"
+            screen = await open_question(pilot, "learning-rate")
+            app.focused.insert(GOOD)
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert app.screen is screen and not screen.busy
+            assert "draft is kept" in str(screen.query_one("#answer-status").render())
+            assert app.store.draft("learning-rate").text == GOOD
+            assert app.store.attempts() == []
+
+    run(scenario())
+
+
+def test_progress_view_and_theme_toggle(make_app, scorer, clock):
+    async def scenario():
+        app = make_app()
+        for days, answer in enumerate(["It is a step size.", GOOD]):
+            clock.now = datetime(2025, 3, 1 + days, 9, 0, tzinfo=UTC)
+            app.record(scorer.score("learning-rate", answer))
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("p")
+            await pilot.pause()
+            assert isinstance(app.screen, ProgressScreen)
+            table = app.screen.query_one("#topic-table")
+            row = table.get_row("optimisation")
+            assert row[1] == "1/5" and row[2] == "2"
+            assert app.theme == "textual-dark"
+            await pilot.press("ctrl+t")
+            assert app.theme == "textual-light"
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, QuestionsScreen)
+
+    run(scenario())
