@@ -15,7 +15,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from rich.console import Console
 from textual.widgets import Input, RadioSet, TextArea
+from typer.testing import CliRunner
 
+from grader.cli import app as cli_app
 from grader.embedding import ModelError
 from grader.store import Store
 from grader.tui.app import GraderApp
@@ -350,3 +352,25 @@ def test_progress_view_and_theme_toggle(make_app, scorer, clock):
             assert isinstance(app.screen, QuestionsScreen)
 
     run(scenario())
+
+
+@pytest.mark.parametrize("args", [[], ["practice"], ["practice", "--model", "some-model"]])
+def test_command_line_opens_the_app(args, monkeypatch, scorer):
+    """`grader` and `grader practice` start the app with a model loader (not a loaded model)."""
+    started = []
+
+    def fake_run(self):
+        started.append(self)
+
+    monkeypatch.setattr(GraderApp, "run", fake_run)
+    result = CliRunner().invoke(cli_app, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    (app,) = started
+    assert app.scorer is None and app._load_scorer is not None
+    assert len(app.bank.questions) == len(scorer.bank.questions)
+
+
+def test_help_still_prints_help():
+    result = CliRunner().invoke(cli_app, ["--help"])
+    assert result.exit_code == 0
+    assert "practice" in result.output and "grade" in result.output
