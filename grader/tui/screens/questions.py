@@ -16,8 +16,8 @@ ALL = "all"
 SHOW_CHOICES = [
     ("All questions", "all"),
     ("Due for review", "due"),
-    ("New (never answered)", "new"),
-    ("Last answer failed", "failed"),
+    ("Never answered", "new"),
+    ("Last one failed", "failed"),
     ("With a draft", "drafts"),
 ]
 DEFAULT_SET_SIZE = 5
@@ -62,7 +62,7 @@ class QuestionsScreen(GraderScreen):
             yield Select(SHOW_CHOICES, value="all", allow_blank=False, id="show")
             yield Input(placeholder="search  /", id="search")
             yield Input(str(DEFAULT_SET_SIZE), type="integer", id="set-size", max_length=3)
-            yield Button("Random set", id="random")
+            yield Button("Random", id="random", tooltip="Draw a random set of N (r)")
         yield Label("", id="list-title")
         yield QuestionTable(id="questions")
         yield ModelStatus(id="model-status")
