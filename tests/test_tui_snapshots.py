@@ -108,8 +108,9 @@ def choice_result(answer: str, right: bool) -> Result:
 
 
 @pytest.fixture(autouse=True)
-def utc(monkeypatch):
-    """Times are shown in local time: make that UTC wherever the tests run."""
+def steady_environment(monkeypatch):
+    """Times are shown in local time: make that UTC wherever the tests run; and keep colour."""
+    monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.setenv("TZ", "UTC")
     time.tzset()
     yield
