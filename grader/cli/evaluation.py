@@ -1,0 +1,179 @@
+"""Commands that measure the scorer against human grades and calibrate it on them."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import typer
+from rich.table import Table
+
+from grader.batch import InputError, decode
+from grader.calibration import CalibrationError, fit
+from grader.cli.common import ModelOption, app, err, fail, open_scorer, out, progress_bar
+from grader.evaluation import DEFAULT_FOLDS, GradedFile, build_bank, evaluate, grade, read_graded
+from grader.features import FEATURE_TEXT, FeatureExtractor
+
+METRICS = ("n", "pearson", "spearman", "rmse", "qwk", "accuracy", "macro_f1")
+HEADERS = {
+    "n": "n",
+    "pearson": "r",
+    "spearman": "rho",
+    "rmse": "RMSE",
+    "qwk": "QWK",
+    "accuracy": "acc",
+    "macro_f1": "F1",
+}
+GRADERS = ("scorer", "calibrated")
+
+FileArgument = Annotated[
+    Path,
+    typer.Argument(
+        help="Graded CSV: question, reference_answer, answer, score, max_score "
+        "(optional question_id, split, all_reference_answers)."
+    ),
+]
+FoldsOption = Annotated[
+    int,
+    typer.Option("--folds", min=2, help="Folds of the cross-validation grouped by question."),
+]
+
+
+def _read(path: Path) -> GradedFile:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise fail(f"cannot read {path}: {exc.strerror}") from None
+    try:
+        return read_graded(decode(data, str(path)), str(path))
+    except InputError as exc:
+        raise fail(str(exc)) from None
+
+
+def _grade(path: Path, model: str | None):
+    """Read, build the bank, grade and extract features; report the rows that were refused."""
+    graded = _read(path)
+    bank = build_bank(graded)
+    for problem in graded.problems:
+        err.print(problem, highlight=False, markup=False)
+    if not graded.rows:
+        raise fail(f"{path}: no usable rows")
+    scorer = open_scorer(bank, model)
+    extractor = FeatureExtractor(scorer.embedder)
+    with progress_bar(len(graded.rows)) as advance:
+        results, X = grade(graded.rows, scorer, extractor, progress=advance)
+    return graded, scorer, results, X
+
+
+def _cell(values: dict, metric: str) -> str:
+    value = values.get(metric)
+    if value is None:
+        return ""
+    return str(value) if metric == "n" else f"{value:.3f}"
+
+
+def _tables(report: dict) -> list[Table]:
+    """One table per test set: the scorer's own score, then the calibrated one."""
+    shown = [
+        m
+        for m in METRICS
+        if any(s.get(w, {}).get(m) is not None for s in report["sets"] for w in GRADERS)
+    ]
+    tables = []
+    for test_set in report["sets"]:
+        table = Table(
+            title=f"{test_set['name']} (file: {report['rows']} answers, "
+            f"{report['questions']} questions)",
+            title_justify="left",
+        )
+        table.add_column("grader", no_wrap=True)
+        for metric in shown:
+            table.add_column(HEADERS[metric], justify="right", no_wrap=True)
+        for which in GRADERS:
+            if which in test_set:
+                table.add_row(which, *[_cell(test_set[which], m) for m in shown])
+        tables.append(table)
+    return tables
+
+
+def _finish(graded: GradedFile) -> None:
+    if graded.problems:
+        err.print(f"{len(graded.problems)} row(s) could not be used", highlight=False)
+        raise typer.Exit(1)
+
+
+@app.command("evaluate")
+def evaluate_command(
+    file: FileArgument,
+    model: ModelOption = None,
+    folds: FoldsOption = DEFAULT_FOLDS,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON.")] = False,
+) -> None:
+    """Measure agreement with human graders on a graded CSV file.
+
+    Prints Pearson r, Spearman rho, RMSE (on the file's scale), quadratic weighted kappa and,
+    for 0/1 scores, accuracy and macro-F1: for the scorer's own score, and for the score
+    calibrated on features, fitted by cross-validation grouped by question (or on the train
+    split) and tested only on questions or rows it did not see.
+
+    Example: grader evaluate ../shared/datasets/mohler2011.csv
+    """
+    graded, _, results, X = _grade(file, model)
+    report = evaluate(graded.rows, results, X, folds=folds)
+    if as_json:
+        out.print_json(json.dumps(report))
+    else:
+        for table in _tables(report):
+            out.print(table)
+    _finish(graded)
+
+
+@app.command("calibrate")
+def calibrate_command(
+    file: FileArgument,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Where to write the calibration (JSON).")
+    ],
+    model: ModelOption = None,
+    folds: FoldsOption = DEFAULT_FOLDS,
+) -> None:
+    """Fit a calibration from the scorer's features to the human scores of a graded file.
+
+    Reports its agreement on questions the fit did not see (grouped cross-validation, or the
+    train split against the others), then fits on every row and saves the model as JSON. Use
+    it with 'grader grade --calibration FILE' or 'grader score --calibration FILE'.
+
+    Example: grader calibrate past-grades.csv -o calibration.json
+    """
+    graded, scorer, results, X = _grade(file, model)
+    report = evaluate(graded.rows, results, X, folds=folds)
+    y01 = np.array([r.normalised for r in graded.rows])
+    try:
+        calibration = fit(X, y01, model=scorer.embedder.label)
+    except CalibrationError as exc:
+        raise fail(str(exc)) from None
+    summary = {
+        "file": file.name,
+        "rows": len(graded.rows),
+        "questions": report["questions"],
+        "tested": {s["name"]: s.get("calibrated", {}) for s in report["sets"]},
+    }
+    calibration = replace(calibration, fitted_on=summary)
+    try:
+        calibration.save(output)
+    except OSError as exc:
+        raise fail(f"cannot write {output}: {exc.strerror}") from None
+    for table in _tables(report):
+        out.print(table)
+    weights = Table(title=f"{calibration.kind} calibration (standardised coefficients)")
+    weights.add_column("feature")
+    weights.add_column("coefficient", justify="right")
+    weights.add_column("meaning")
+    for name, coef in calibration.weights():
+        weights.add_row(name, f"{coef:+.3f}", FEATURE_TEXT[name])
+    out.print(weights)
+    err.print(f"calibration written to {output}", highlight=False)
+    _finish(graded)

@@ -1,0 +1,371 @@
+"""Agreement with human graders: read a graded CSV file, grade it, measure, cross-validate.
+
+A graded file has the columns question, reference_answer, answer, score and max_score
+(optional question_id, split, and all_reference_answers: several references joined by ' ||| ',
+each maybe prefixed with its kind such as [BEST]). Its questions become a bank in memory, with
+no rubric. Anything fitted (the calibration from features to the file's scale) is tested only
+on questions it did not see: grouped cross-validation, or the `train` split against each other
+split when the file has a split column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from pydantic import ValidationError
+
+from grader.bank import Bank, bank_from_questions, normalise_question
+from grader.batch import InputError
+from grader.calibration import fit, is_binary
+from grader.features import FeatureExtractor
+from grader.models import Question, Result
+from grader.scoring import Scorer, check_answer
+
+REQUIRED_COLUMNS = ("question", "reference_answer", "answer", "score", "max_score")
+REFERENCE_SEPARATOR = " ||| "
+TRAIN_SPLIT = "train"
+DEFAULT_FOLDS = 5
+CHUNK = 256  # answers graded per batch: large enough to embed efficiently, small for progress
+_KIND_PREFIX = re.compile(r"^\s*\[[A-Za-z_]+\]\s*")
+_SLUG_JUNK = re.compile(r"[^a-z0-9]+")
+
+
+@dataclass
+class GradedRow:
+    """One human-graded answer."""
+
+    line: int
+    key: str  # what identifies its question: question_id, or the normalised question text
+    question: str
+    references: list[str]
+    answer: str
+    score: float
+    max_score: float
+    split: str = ""
+    question_id: str = ""  # the id in the bank, set when the bank is built
+
+    @property
+    def normalised(self) -> float:
+        return self.score / self.max_score
+
+
+@dataclass
+class GradedFile:
+    """The rows that can be used, and a message (naming its line) for each that cannot."""
+
+    columns: list[str]
+    name: str = "<input>"
+    rows: list[GradedRow] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def has_split(self) -> bool:
+        return "split" in self.columns
+
+
+def read_graded(text: str, name: str = "<input>") -> GradedFile:
+    """Parse a graded CSV file. Whole-file problems raise InputError; bad rows are listed."""
+    if "\x00" in text:
+        raise InputError(f"{name}: not a CSV file (it contains NUL bytes)")
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    try:
+        columns = [c.strip() for c in (reader.fieldnames or [])]
+    except csv.Error as exc:
+        raise InputError(f"{name}: line 1: not valid CSV: {exc}") from None
+    if not columns:
+        raise InputError(f"{name}: the file is empty; expected a header row")
+    reader.fieldnames = columns
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        raise InputError(
+            f"{name}: line 1: missing column(s) {', '.join(missing)}; "
+            f"found columns: {', '.join(columns)}"
+        )
+    graded = GradedFile(columns=columns, name=name)
+    while True:
+        try:
+            raw = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise InputError(f"{name}: line {reader.line_num}: not valid CSV: {exc}") from None
+        row, problem = _parse_row(raw, reader.line_num)
+        if problem:
+            graded.problems.append(f"{name}: line {reader.line_num}: {problem}")
+        else:
+            graded.rows.append(row)
+    if not graded.rows and not graded.problems:
+        raise InputError(f"{name}: no rows after the header")
+    return graded
+
+
+def _parse_row(raw: dict, line: int) -> tuple[GradedRow | None, str | None]:
+    if raw.get(None):
+        return None, f"{len(raw[None])} more field(s) than the header has columns"
+    if any(v is None for v in raw.values()):
+        return None, "fewer fields than the header has columns"
+    numbers = {}
+    for column in ("score", "max_score"):
+        value = raw[column].strip()
+        try:
+            numbers[column] = float(value)
+        except ValueError:
+            return None, f"{column} {value!r} is not a number"
+        if not math.isfinite(numbers[column]):
+            return None, f"{column} {value!r} is not a number"
+    if numbers["max_score"] <= 0:
+        return None, f"max_score must be above 0, found {raw['max_score'].strip()}"
+    if not 0 <= numbers["score"] <= numbers["max_score"]:
+        return None, f"score {numbers['score']:g} is outside 0..{numbers['max_score']:g}"
+    question = " ".join(raw["question"].split())
+    if not question:
+        return None, "the question is empty"
+    problem = check_answer(raw["answer"])
+    if problem:
+        return None, problem
+    references = [raw["reference_answer"]]
+    if raw.get("all_reference_answers", "").strip():
+        references = raw["all_reference_answers"].split(REFERENCE_SEPARATOR)
+    references = [_KIND_PREFIX.sub("", r).strip() for r in references]
+    references = list(dict.fromkeys(r for r in references if r))
+    if not references:
+        return None, "no reference answer"
+    qid = raw.get("question_id", "").strip()
+    return (
+        GradedRow(
+            line=line,
+            key=qid or normalise_question(question),
+            question=question,
+            references=references,
+            answer=raw["answer"],
+            score=numbers["score"],
+            max_score=numbers["max_score"],
+            split=raw.get("split", "").strip(),
+        ),
+        None,
+    )
+
+
+def _slug(text: str) -> str:
+    return _SLUG_JUNK.sub("-", text.lower()).strip("-")[:48].strip("-") or "question"
+
+
+def _bank_reference(text: str) -> str:
+    """A reference the bank accepts: it needs three words, and 'It is' adds only stop words."""
+    return text if len(text.split()) >= 3 else f"It is {text}"
+
+
+def build_bank(graded: GradedFile) -> Bank:
+    """An in-memory bank of the file's questions (no rubric); sets each row's question_id.
+
+    Rows of the same question pool their references. A question the bank model refuses turns
+    its rows into problems.
+    """
+    by_key: dict[str, list[GradedRow]] = {}
+    for row in graded.rows:
+        by_key.setdefault(row.key, []).append(row)
+    questions, used, kept = [], set(), []
+    for key, rows in by_key.items():
+        qid = base = _slug(key)
+        n = 2
+        while qid in used:
+            qid, n = f"{base}-{n}", n + 1
+        used.add(qid)
+        references = list(dict.fromkeys(_bank_reference(r) for row in rows for r in row.references))
+        try:
+            question = Question(
+                id=qid,
+                level="fresher",
+                topic="graded file",
+                # The bank wants five characters; "Why?" is a real question all the same.
+                question=rows[0].question.ljust(5),
+                references=references,
+            )
+        except ValidationError as exc:
+            reason = exc.errors()[0]["msg"]
+            graded.problems.extend(
+                f"{graded.name}: line {r.line}: question not usable: {reason}" for r in rows
+            )
+            continue
+        questions.append(question)
+        for row in rows:
+            row.question_id = qid
+            kept.append(row)
+    graded.rows = sorted(kept, key=lambda r: r.line)
+    return bank_from_questions(questions)
+
+
+def grade(
+    rows: Sequence[GradedRow],
+    scorer: Scorer,
+    extractor: FeatureExtractor,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[list[Result], np.ndarray]:
+    """Grade every row and extract its features, in batches."""
+    results: list[Result] = []
+    blocks = []
+    for start in range(0, len(rows), CHUNK):
+        part = rows[start : start + CHUNK]
+        graded = scorer.score_many([(r.question_id, r.answer) for r in part])
+        questions = [scorer.bank.get(r.question_id) for r in part]
+        blocks.append(extractor.extract(list(zip(questions, graded))))
+        results.extend(graded)
+        if progress:
+            progress(len(part))
+    X = np.vstack(blocks) if blocks else np.zeros((0, 0))
+    return results, X
+
+
+# ---------------------------------------------------------------- metrics
+
+
+def _step(values: np.ndarray) -> float:
+    """The grid human scores sit on (1, 0.5, ...): quadratic kappa needs categories."""
+    for step in (1.0, 0.5, 0.25, 0.2, 0.1):
+        if np.all(np.abs(values / step - np.round(values / step)) < 1e-6):
+            return step
+    return 0.1
+
+
+def _finite(value: float) -> float | None:
+    return round(float(value), 4) if math.isfinite(value) else None
+
+
+def agreement(score: np.ndarray, predicted: np.ndarray, max_score: np.ndarray) -> dict:
+    """Agreement of predictions with human scores, both on the file's scale.
+
+    Pearson r, Spearman rho, RMSE, quadratic weighted kappa (predictions rounded to the step
+    the human scores use); for 0/1 scores also accuracy and macro-F1 (predicted >= half).
+    A correlation with a constant side is undefined and given as None.
+    """
+    from scipy.stats import pearsonr, spearmanr
+    from sklearn.metrics import accuracy_score, cohen_kappa_score, f1_score
+
+    score = np.asarray(score, dtype=float)
+    predicted = np.clip(np.asarray(predicted, dtype=float), 0, max_score)
+    n = len(score)
+    out: dict = {"n": n}
+    constant = n < 2 or np.ptp(score) == 0 or np.ptp(predicted) == 0
+    out["pearson"] = None if constant else _finite(pearsonr(score, predicted)[0])
+    out["spearman"] = None if constant else _finite(spearmanr(score, predicted)[0])
+    out["rmse"] = _finite(np.sqrt(np.mean((score - predicted) ** 2))) if n else None
+    step = _step(score)
+    gold, guess = np.round(score / step).astype(int), np.round(predicted / step).astype(int)
+    agree_all = n and np.array_equal(gold, guess)
+    kappa = 1.0 if agree_all else cohen_kappa_score(gold, guess, weights="quadratic")
+    out["qwk"] = _finite(kappa) if n else None
+    if n and is_binary(score / max_score):
+        truth = (score / max_score).astype(int)
+        label = (predicted / max_score >= 0.5).astype(int)
+        out["accuracy"] = _finite(accuracy_score(truth, label))
+        out["macro_f1"] = _finite(f1_score(truth, label, average="macro", zero_division=0))
+    return out
+
+
+# ---------------------------------------------------------------- protocol
+
+
+@dataclass
+class Fold:
+    """Fit on `train`, test on `test` (row indices); their questions never overlap."""
+
+    train: np.ndarray
+    test: np.ndarray
+
+
+@dataclass
+class TestSet:
+    """A named set of rows tested, with the folds that produced its predictions."""
+
+    name: str
+    folds: list[Fold]
+
+    @property
+    def rows(self) -> np.ndarray:
+        return np.sort(np.concatenate([f.test for f in self.folds]))
+
+
+def plan(
+    groups: Sequence[str], splits: Sequence[str] | None = None, folds: int = DEFAULT_FOLDS
+) -> list[TestSet]:
+    """How fitted parts are tested.
+
+    With a split column holding `train` and other values: fit on train, one test set per
+    other value. Otherwise cross-validation grouped by question (GroupKFold), so no question
+    is ever in both the fit and the test. Empty when there is nothing to fit on.
+    """
+    from sklearn.model_selection import GroupKFold
+
+    groups = np.asarray(groups)
+    if splits is not None and TRAIN_SPLIT in set(splits):
+        splits = np.asarray(splits)
+        train = np.flatnonzero(splits == TRAIN_SPLIT)
+        names = [s for s in dict.fromkeys(splits) if s != TRAIN_SPLIT]
+        return [TestSet(name, [Fold(train, np.flatnonzero(splits == name))]) for name in names]
+    k = min(folds, len(set(groups)))
+    if k < 2:
+        return []
+    index = np.arange(len(groups))
+    split = GroupKFold(n_splits=k).split(index, groups=groups)
+    return [TestSet(f"grouped {k}-fold CV", [Fold(tr, te) for tr, te in split])]
+
+
+def out_of_fold(
+    X: np.ndarray, y01: np.ndarray, test_set: TestSet, balanced: bool = False
+) -> np.ndarray:
+    """Calibrated predictions (0-1) for the test set's rows, each from a fit that never saw it."""
+    predicted = np.full(len(y01), np.nan)
+    for fold in test_set.folds:
+        model = fit(X[fold.train], y01[fold.train], balanced=balanced)
+        predicted[fold.test] = model.predict(X[fold.test])
+    return predicted
+
+
+def evaluate(
+    rows: Sequence[GradedRow],
+    results: Sequence[Result],
+    X: np.ndarray,
+    folds: int = DEFAULT_FOLDS,
+    use_split: bool = True,
+) -> dict:
+    """Agreement of the scorer's own score and of the calibrated score, per test set."""
+    score = np.array([r.score for r in rows])
+    max_score = np.array([r.max_score for r in rows])
+    y01 = score / max_score
+    raw = np.array([res.score for res in results]) / 100.0
+    groups = [r.question_id for r in rows]
+    splits = [r.split for r in rows] if use_split else None
+    test_sets = plan(groups, splits, folds)
+    report: dict = {
+        "rows": len(rows),
+        "questions": len(set(groups)),
+        "max_score": sorted(set(max_score.tolist())),
+        "sets": [],
+    }
+    if not test_sets:
+        report["sets"].append(
+            {
+                "name": "all rows (nothing to fit on)",
+                "scorer": agreement(score, raw * max_score, max_score),
+            }
+        )
+        return report
+    for test_set in test_sets:
+        predicted = out_of_fold(X, y01, test_set)
+        idx = test_set.rows
+        report["sets"].append(
+            {
+                "name": test_set.name,
+                "scorer": agreement(score[idx], raw[idx] * max_score[idx], max_score[idx]),
+                "calibrated": agreement(
+                    score[idx], predicted[idx] * max_score[idx], max_score[idx]
+                ),
+            }
+        )
+    return report
