@@ -78,7 +78,11 @@ def run(coroutine) -> None:
 
 
 async def settle(pilot) -> None:
-    """Let workers (model loading, grading) finish and the screen catch up."""
+    """Let the model load and grading finish, and the screen catch up."""
+    for _ in range(600):
+        if pilot.app.model_state != "loading":
+            break
+        await pilot.pause(0.05)
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 

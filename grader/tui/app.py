@@ -7,6 +7,7 @@ review cards live in the Store (SQLite).
 
 from __future__ import annotations
 
+import contextlib
 import random
 import threading
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.worker import get_current_worker
 
 from grader import srs
 from grader.bank import Bank
@@ -88,15 +90,24 @@ class GraderApp(App[None]):
         else:
             self._load_model()
 
-    @work(thread=True, exit_on_error=False, group="model")
     def _load_model(self) -> None:
+        # A daemon thread, not a Textual thread worker: those run in an executor that is
+        # joined when the app exits, so quitting during the load would wait for it to finish.
+        threading.Thread(target=self._load_model_thread, name="grader-model", daemon=True).start()
+
+    def _load_model_thread(self) -> None:
         assert self._load_scorer is not None
         try:
             scorer = self._load_scorer()
         except Exception as exc:  # any failure is the user's model option or install
-            self.call_from_thread(self._model_failed, str(exc))
+            self._report(self._model_failed, str(exc))
             return
-        self.call_from_thread(self._model_ready, scorer)
+        self._report(self._model_ready, scorer)
+
+    def _report(self, callback: Callable[..., object], *args: object) -> None:
+        """Run `callback` on the app's event loop, unless the app has closed meanwhile."""
+        with contextlib.suppress(RuntimeError):  # the user quit while the model was loading
+            self.call_from_thread(callback, *args)
 
     def _model_ready(self, scorer: Scorer) -> None:
         self.scorer = scorer
@@ -148,7 +159,11 @@ class GraderApp(App[None]):
 
     @work(thread=True, exit_on_error=False, group="grade")
     def _grade(self, question_id: str, answer: str, reply_to: Screen) -> None:
-        self._scorer_ready.wait()
+        worker = get_current_worker()
+        # Wait for the model in short steps, so that quitting meanwhile is not held up.
+        while not self._scorer_ready.wait(0.1):
+            if worker.is_cancelled:
+                return
         if self.scorer is None:
             error = f"the model is not available: {self.model_message}"
             self.call_from_thread(self._graded, question_id, None, error, reply_to)
