@@ -30,13 +30,11 @@ import numpy as np
 
 from grader.bank import Bank
 from grader.embedding import Embedder
-from grader.models import KeyPoint, MisconceptionHit, PointResult, Question, Result
+from grader.lexicon import Lexicon
+from grader.models import MisconceptionHit, PointResult, Question, Result
 from grader.text import (
     content_stems,
-    expand_acronyms,
-    lexical_terms,
     normalise,
-    phrase_in,
     polarity_flipped,
     split_sentences,
     stop_word_ratio,
@@ -88,7 +86,7 @@ class _Prepared:
     points: np.ndarray
     misconceptions: np.ndarray
     question_terms: set[str]
-    synonym_terms: set[str]
+    lexicon: Lexicon | None
 
 
 def demote(vectors: np.ndarray, direction: np.ndarray) -> np.ndarray:
@@ -140,14 +138,7 @@ class Scorer:
                 points=demote(self.embedder.encode(_statements(q, "points")), q_vec),
                 misconceptions=demote(self.embedder.encode(_statements(q, "wrong")), q_vec),
                 question_terms=set(content_stems(q.question)),
-                synonym_terms={
-                    t
-                    for p in rubric.key_points
-                    for phrase in p.synonyms
-                    for t in content_stems(phrase)
-                }
-                if rubric
-                else set(),
+                lexicon=Lexicon(rubric.key_points) if rubric else None,
             )
 
     # ------------------------------------------------------------ public API
@@ -281,16 +272,7 @@ class Scorer:
             return []
         key_points = question.rubric.key_points
         sims = sentence_vecs @ prepared.points.T  # sentences x points
-        # Acronyms are the rubric's, not one point's: "LR" means learning rate everywhere.
-        acronyms = {k: v for p in key_points for k, v in p.acronyms.items()}
-        expanded = [lexical_terms(expand_acronyms(s, acronyms)) for s in sentences]
-        lexical = np.array(
-            [
-                [_states_lexically(p, s, terms) for p in key_points]
-                for s, terms in zip(sentences, expanded)
-            ],
-            dtype=bool,
-        )
+        lexical = prepared.lexicon.match(sentences)
         # A word list is not a statement, and a sentence that states a misconception earns nothing.
         usable = np.array(
             [
@@ -387,7 +369,8 @@ class Scorer:
         # Rubric words strung into one endless "sentence" are stuffing, not an explanation.
         stuffed = (
             len(stems) >= 8
-            and _share(stems, prepared.synonym_terms) >= KEYWORD_DENSITY
+            and prepared.lexicon is not None
+            and _share(stems, set(prepared.lexicon.vocab)) >= KEYWORD_DENSITY
             and max(len(words(s)) for s in sentences) >= LONGEST_PROSE_SENTENCE
         )
         if len(tokens) >= 6 and (stuffed or _looks_like_keywords(answer)):
@@ -430,12 +413,6 @@ def _looks_like_keywords(answer: str) -> bool:
         return True
     items = [words(part) for part in re.split(r"[,;\n|/]+", answer) if words(part)]
     return len(items) >= 6 and sum(map(len, items)) / len(items) <= 2.5
-
-
-def _states_lexically(point: KeyPoint, sentence: str, terms: set[str]) -> bool:
-    if any(re.search(p, sentence, re.IGNORECASE) for p in point.patterns):
-        return True
-    return any(phrase_in(phrase, terms) for phrase in point.synonyms)
 
 
 def _picked_option(answer: str, options: dict[str, str]) -> str | None:

@@ -8,7 +8,6 @@ from functools import lru_cache
 
 import pysbd
 import Stemmer
-from rapidfuzz import fuzz
 
 _STEMMER = Stemmer.Stemmer("english")
 _SEGMENTER = pysbd.Segmenter(language="en", clean=False)
@@ -121,26 +120,10 @@ def expand_acronyms(text: str, acronyms: dict[str, str]) -> str:
     return text
 
 
-def _stem_matches(wanted: str, present: set[str]) -> bool:
-    if wanted in present:
-        return True
-    # Small misspellings: only for longer stems, where a one-letter slip is not another word.
-    # Comparing with the start of each word lets a stem meet a misspelt inflected form.
-    return len(wanted) >= 5 and any(
-        len(p) >= 5 and fuzz.ratio(wanted, p[: len(wanted) + 1]) >= 85 for p in present
-    )
-
-
 def lexical_terms(text: str) -> set[str]:
     """What phrases are matched against: the stems and the words of a sentence."""
     tokens = words(text)
     return {stem(w) for w in tokens} | set(tokens)
-
-
-def phrase_in(phrase: str, terms: set[str]) -> bool:
-    """True when every content stem of `phrase` occurs among `terms` (in any order)."""
-    wanted = content_stems(phrase) or [stem(w) for w in words(phrase)]
-    return bool(wanted) and all(_stem_matches(w, terms) for w in wanted)
 
 
 def _only_negated(text: str) -> tuple[set[str], set[str]]:

@@ -1,8 +1,8 @@
+from grader.lexicon import Lexicon
+from grader.models import KeyPoint
 from grader.text import (
     content_stems,
     expand_acronyms,
-    lexical_terms,
-    phrase_in,
     polarity_flipped,
     split_sentences,
 )
@@ -24,9 +24,30 @@ def test_spelling_variants_share_stems():
 
 
 def test_phrases_match_by_stem_order_and_small_typos():
-    assert phrase_in("step size", lexical_terms("the size of each step"))
-    assert phrase_in("batch normalization", lexical_terms("we add batch normalisaton layers"))
-    assert not phrase_in("diverge", lexical_terms("it will converge"))
+    points = [
+        KeyPoint(id="step", statement="The step size.", synonyms=["step size"]),
+        KeyPoint(id="bn", statement="Normalise.", synonyms=["batch normalization"]),
+        KeyPoint(id="div", statement="It diverges.", synonyms=["diverge"], patterns=["blows? up"]),
+        KeyPoint(
+            id="lr", statement="Rate.", synonyms=["learning rate"], acronyms={"LR": "learning rate"}
+        ),
+    ]
+    found = Lexicon(points).match(
+        [
+            "the size of each step",
+            "we add batch normalisaton layers",
+            "it will converge",
+            "the loss blows up",
+            "a big LR",
+        ]
+    )
+    assert found.tolist() == [
+        [True, False, False, False],
+        [False, True, False, False],
+        [False, False, False, False],
+        [False, False, True, False],
+        [False, False, False, True],
+    ]
 
 
 def test_acronyms_expand_as_whole_words():
