@@ -114,12 +114,21 @@ class Embedder:
         return {w for w in vocab if w.isalpha()}
 
     def encode(
-        self, texts: Sequence[str], progress: Callable[[int], None] | None = None
+        self,
+        texts: Sequence[str],
+        progress: Callable[[int], None] | None = None,
+        persist: bool = False,
     ) -> np.ndarray:
-        """Embeddings of `texts` (rows in the same order), normalised to unit length."""
+        """Embeddings of `texts` (rows in the same order), normalised to unit length.
+
+        With `persist`, the disk cache is read and written: meant for bank texts, which come
+        back at every start. Answers stay in memory only, so users' answers never pile up on
+        disk.
+        """
         missing = list(dict.fromkeys(t for t in texts if t not in self._memory))
-        if missing and self._cache is not None:
-            found = self._cache.get_many(self.label, missing)
+        disk = self._cache if persist else None
+        if missing and disk is not None:
+            found = disk.get_many(self.label, missing)
             self._memory.update(found)
             missing = [t for t in missing if t not in found]
         if missing:
@@ -139,8 +148,8 @@ class Embedder:
                 if progress:
                     progress(len(chunk))
             self._memory.update(fresh)
-            if self._cache is not None:
-                self._cache.put_many(self.label, fresh)
+            if disk is not None:
+                disk.put_many(self.label, fresh)
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         return np.stack([self._memory[t] for t in texts])

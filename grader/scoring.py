@@ -122,13 +122,13 @@ class Scorer:
     def _reference_matrix(self) -> tuple[np.ndarray, list[str]]:
         owners = [q.id for q in self.bank.free_text() for _ in q.references]
         texts = [r for q in self.bank.free_text() for r in q.references]
-        return self.embedder.encode(texts), owners
+        return self.embedder.encode(texts, persist=True), owners
 
     def _prepare(self, questions: list[Question]) -> None:
         """Embed what the questions need (in one batch) and keep it for later answers."""
         todo = [q for q in questions if q.type == "free_text" and q.id not in self._prepared]
         texts = [t for q in todo for t in (q.question, *q.references, *_statements(q))]
-        self.embedder.encode(texts)
+        self.embedder.encode(texts, persist=True)
         for q in todo:
             rubric = q.rubric
             q_vec = self.embedder.encode([q.question])[0]

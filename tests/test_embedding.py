@@ -1,0 +1,91 @@
+"""The embedding caches: nothing is embedded twice, across runs and across processes."""
+
+from __future__ import annotations
+
+import multiprocessing
+
+import numpy as np
+
+from grader.bank import load_bank
+from grader.embedding import Embedder, EmbeddingCache
+from grader.scoring import Scorer
+
+from .test_bank import GOOD_QUESTION, make_bank
+
+
+class CountingModel:
+    """Wraps the real model and records every text it is asked to embed."""
+
+    def __init__(self, model):
+        self.model = model
+        self.seen: list[str] = []
+
+    def encode(self, texts, **kwargs):
+        self.seen.extend(texts)
+        return self.model.encode(texts, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.model, name)
+
+
+def counting_embedder(cache: EmbeddingCache) -> tuple[Embedder, CountingModel]:
+    embedder = Embedder(cache=cache)
+    counter = CountingModel(embedder._model)
+    embedder._model = counter
+    return embedder, counter
+
+
+def test_second_start_embeds_only_what_changed(tmp_path):
+    root = make_bank(tmp_path / "bank")
+    cache = EmbeddingCache(tmp_path / "cache.sqlite")
+    first, counter = counting_embedder(cache)
+    Scorer(load_bank(root), first).score("tiny", "A tensor is an n-dimensional array of numbers.")
+    assert "What is a tensor?" in counter.seen
+
+    # Bank texts come from the disk cache; only the answer (never cached on disk) is embedded.
+    again, counter = counting_embedder(EmbeddingCache(tmp_path / "cache.sqlite"))
+    Scorer(load_bank(root), again).score("tiny", "A tensor is an n-dimensional array of numbers.")
+    assert counter.seen == ["A tensor is an n-dimensional array of numbers."]
+
+    changed = GOOD_QUESTION.replace("array of numbers.", "grid of numbers with any rank.")
+    (root / "reference_answers" / "tiny.yaml").write_text(changed, encoding="utf-8")
+    third, counter = counting_embedder(EmbeddingCache(tmp_path / "cache.sqlite"))
+    Scorer(load_bank(root), third).score("tiny", "A tensor is an n-dimensional array of numbers.")
+    assert counter.seen == [
+        "A tensor is a multi-dimensional grid of numbers with any rank.",
+        "A tensor is an n-dimensional array of numbers.",
+    ]
+
+
+def test_identical_texts_are_embedded_once(embedder):
+    counter = CountingModel(embedder._model)
+    fresh = Embedder()
+    fresh._model = counter
+    vectors = fresh.encode(["same text here", "other text", "same text here"])
+    assert sorted(counter.seen) == ["other text", "same text here"]
+    assert np.allclose(vectors[0], vectors[2])
+    assert np.isclose(np.linalg.norm(vectors[1]), 1.0, atol=1e-5)
+
+
+def _writer(path: str, worker: int) -> None:
+    cache = EmbeddingCache(__import__("pathlib").Path(path))
+    rng = np.random.default_rng(worker)
+    for round_ in range(20):
+        items = {f"text {i}": rng.random(8, dtype=np.float32) for i in range(round_, round_ + 50)}
+        cache.put_many("model", items)
+        assert len(cache.get_many("model", list(items))) == 50
+
+
+def test_cache_is_safe_under_two_processes(tmp_path):
+    path = str(tmp_path / "shared.sqlite")
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=_writer, args=(path, n)) for n in range(2)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(timeout=120)
+    assert [w.exitcode for w in workers] == [0, 0]
+    found = EmbeddingCache(tmp_path / "shared.sqlite").get_many(
+        "model", [f"text {i}" for i in range(69)]
+    )
+    assert len(found) == 69 and all(v.shape == (8,) for v in found.values())
