@@ -58,6 +58,31 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX review_cards_due ON review_cards (due);
     """,
+    # 2: the interviewer mode's sessions and their answers (kept apart from practice history,
+    # which drives a learner's own review schedule).
+    """
+    CREATE TABLE interview_sessions (
+        id           INTEGER PRIMARY KEY,
+        candidate    TEXT NOT NULL,
+        set_name     TEXT NOT NULL,
+        question_ids TEXT NOT NULL,
+        created_at   TEXT NOT NULL
+    );
+    CREATE INDEX interview_sessions_candidate ON interview_sessions (candidate);
+    CREATE TABLE interview_answers (
+        id           INTEGER PRIMARY KEY,
+        session_id   INTEGER NOT NULL REFERENCES interview_sessions (id),
+        question_id  TEXT NOT NULL,
+        answer       TEXT NOT NULL DEFAULT '',
+        auto_score   REAL,
+        result_json  TEXT,
+        final_score  REAL,
+        overridden   INTEGER NOT NULL DEFAULT 0,
+        note         TEXT NOT NULL DEFAULT '',
+        updated_at   TEXT NOT NULL,
+        UNIQUE (session_id, question_id)
+    );
+    """,
 ]
 """Schema steps: entry i takes a database from user_version i to i + 1. Append only."""
 
@@ -135,6 +160,51 @@ class Draft:
     question_id: str
     text: str
     updated_at: datetime
+
+
+@dataclass(frozen=True)
+class InterviewSession:
+    """One candidate's interview over a fixed, ordered list of questions."""
+
+    id: int
+    candidate: str
+    set_name: str
+    question_ids: list[str]
+    created_at: datetime
+
+    @property
+    def set_key(self) -> tuple[str, ...]:
+        """What makes two sessions comparable: the same questions, in any order."""
+        return tuple(sorted(self.question_ids))
+
+
+@dataclass(frozen=True)
+class InterviewAnswer:
+    """A candidate's answer to one question: typed text, automatic score, final decision.
+
+    `final_score` is None until the interviewer accepts or overrides the automatic score; a
+    question counts as answered only then.
+    """
+
+    id: int
+    session_id: int
+    question_id: str
+    answer: str
+    auto_score: float | None
+    result_json: str | None
+    final_score: float | None
+    overridden: bool
+    note: str
+    updated_at: datetime
+
+    @property
+    def decided(self) -> bool:
+        """Whether the interviewer has accepted or overridden the score."""
+        return self.final_score is not None
+
+    def result(self) -> Result | None:
+        """The automatic grade, if the answer has been scored."""
+        return result_from_dict(json.loads(self.result_json)) if self.result_json else None
 
 
 class Store:
@@ -345,6 +415,173 @@ class Store:
             (_stamp(now or utc_now()),),
         )
         return [r[0] for r in rows]
+
+    # ------------------------------------------------------------ interview sessions
+
+    def start_session(
+        self,
+        candidate: str,
+        question_ids: list[str],
+        set_name: str = "",
+        now: datetime | None = None,
+    ) -> InterviewSession:
+        """Create an interview session for `candidate` over `question_ids` (in that order)."""
+        if not candidate.strip():
+            raise ValueError("the candidate needs a name")
+        if not question_ids:
+            raise ValueError("an interview needs at least one question")
+        with self.transaction():
+            cursor = self._db.execute(
+                "INSERT INTO interview_sessions (candidate, set_name, question_ids, created_at)"
+                " VALUES (?, ?, ?, ?)",
+                (candidate.strip(), set_name, json.dumps(question_ids), _stamp(now or utc_now())),
+            )
+        session = self.session(int(cursor.lastrowid))
+        assert session is not None
+        return session
+
+    def session(self, session_id: int) -> InterviewSession | None:
+        """One interview session by id."""
+        row = self._db.execute(
+            "SELECT * FROM interview_sessions WHERE id = ?", (session_id,)
+        ).fetchone()
+        return _session(row) if row else None
+
+    def sessions(self, candidate: str | None = None) -> list[InterviewSession]:
+        """Interview sessions, oldest first: all, or one candidate's (name ignoring case)."""
+        sql = "SELECT * FROM interview_sessions"
+        args: tuple = ()
+        if candidate is not None:
+            sql += " WHERE lower(candidate) = lower(?)"
+            args = (candidate.strip(),)
+        rows = self._db.execute(sql + " ORDER BY created_at, id", args).fetchall()
+        return [_session(row) for row in rows]
+
+    def open_session(self, candidate: str, question_ids: list[str]) -> InterviewSession | None:
+        """The candidate's latest session over the same questions that is not finished yet."""
+        wanted = sorted(question_ids)
+        for session in reversed(self.sessions(candidate)):
+            if sorted(session.question_ids) != wanted:
+                continue
+            answers = self.interview_answers(session.id)
+            if sum(a.decided for a in answers.values()) < len(session.question_ids):
+                return session
+        return None
+
+    def save_interview_answer(
+        self, session_id: int, question_id: str, text: str, now: datetime | None = None
+    ) -> None:
+        """Keep the answer typed so far (before scoring, so nothing typed is lost)."""
+        with self.transaction():
+            self._db.execute(
+                "INSERT INTO interview_answers (session_id, question_id, answer, updated_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (session_id, question_id) DO UPDATE SET"
+                " answer = excluded.answer, updated_at = excluded.updated_at",
+                (session_id, question_id, text, _stamp(now or utc_now())),
+            )
+
+    def save_interview_result(
+        self, session_id: int, result: Result, now: datetime | None = None
+    ) -> int:
+        """Store the automatic grade of an answer (its text included); return the row id.
+
+        A new grade clears an earlier decision: the interviewer decides on what was scored.
+        """
+        with self.transaction():
+            self._db.execute(
+                "INSERT INTO interview_answers (session_id, question_id, answer, auto_score,"
+                " result_json, final_score, overridden, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, NULL, 0, ?) ON CONFLICT (session_id, question_id)"
+                " DO UPDATE SET answer = excluded.answer, auto_score = excluded.auto_score,"
+                " result_json = excluded.result_json, final_score = NULL, overridden = 0,"
+                " updated_at = excluded.updated_at",
+                (
+                    session_id,
+                    result.question_id,
+                    result.answer,
+                    result.score,
+                    json.dumps(result.to_dict()),
+                    _stamp(now or utc_now()),
+                ),
+            )
+            row = self._db.execute(
+                "SELECT id FROM interview_answers WHERE session_id = ? AND question_id = ?",
+                (session_id, result.question_id),
+            ).fetchone()
+        return int(row[0])
+
+    def decide(
+        self,
+        session_id: int,
+        question_id: str,
+        final_score: float | None = None,
+        note: str = "",
+        now: datetime | None = None,
+    ) -> None:
+        """Accept the automatic score (`final_score` None) or override it, with a note."""
+        row = self._db.execute(
+            "SELECT auto_score FROM interview_answers WHERE session_id = ? AND question_id = ?",
+            (session_id, question_id),
+        ).fetchone()
+        if row is None or row[0] is None:
+            raise ValueError(f"{question_id} has not been scored in session {session_id}")
+        if final_score is not None and not 0 <= final_score <= 100:
+            raise ValueError("a score is between 0 and 100")
+        overridden = final_score is not None and final_score != row[0]
+        with self.transaction():
+            self._db.execute(
+                "UPDATE interview_answers SET final_score = ?, overridden = ?, note = ?,"
+                " updated_at = ? WHERE session_id = ? AND question_id = ?",
+                (
+                    row[0] if final_score is None else final_score,
+                    int(overridden),
+                    note.strip(),
+                    _stamp(now or utc_now()),
+                    session_id,
+                    question_id,
+                ),
+            )
+
+    def interview_answers(self, session_id: int) -> dict[str, InterviewAnswer]:
+        """A session's answers by question id (questions never reached are absent)."""
+        rows = self._db.execute(
+            "SELECT * FROM interview_answers WHERE session_id = ? ORDER BY id", (session_id,)
+        ).fetchall()
+        return {row["question_id"]: _interview_answer(row) for row in rows}
+
+    def next_unanswered(self, session: InterviewSession) -> str | None:
+        """The first question of the session without a final score (None when all have one)."""
+        answers = self.interview_answers(session.id)
+        for question_id in session.question_ids:
+            answer = answers.get(question_id)
+            if answer is None or not answer.decided:
+                return question_id
+        return None
+
+
+def _session(row: sqlite3.Row) -> InterviewSession:
+    return InterviewSession(
+        id=row["id"],
+        candidate=row["candidate"],
+        set_name=row["set_name"],
+        question_ids=json.loads(row["question_ids"]),
+        created_at=_parse(row["created_at"]),
+    )
+
+
+def _interview_answer(row: sqlite3.Row) -> InterviewAnswer:
+    return InterviewAnswer(
+        id=row["id"],
+        session_id=row["session_id"],
+        question_id=row["question_id"],
+        answer=row["answer"],
+        auto_score=row["auto_score"],
+        result_json=row["result_json"],
+        final_score=row["final_score"],
+        overridden=bool(row["overridden"]),
+        note=row["note"],
+        updated_at=_parse(row["updated_at"]),
+    )
 
 
 def _attempt(row: sqlite3.Row) -> Attempt:
