@@ -12,10 +12,12 @@ import typer
 from rich.table import Table
 
 from grader.batch import InputError, decode
-from grader.calibration import CalibrationError, fit
+from grader.calibration import Calibration, CalibrationError, calibrate_results, fit, load
 from grader.cli.common import ModelOption, app, err, fail, open_scorer, out, progress_bar
 from grader.evaluation import DEFAULT_FOLDS, GradedFile, build_bank, evaluate, grade, read_graded
 from grader.features import FEATURE_TEXT, FeatureExtractor
+from grader.models import Result
+from grader.scoring import Scorer
 
 METRICS = ("n", "pearson", "spearman", "rmse", "qwk", "accuracy", "macro_f1")
 HEADERS = {
@@ -177,3 +179,39 @@ def calibrate_command(
     out.print(weights)
     err.print(f"calibration written to {output}", highlight=False)
     _finish(graded)
+
+
+# ---------------------------------------------------------------- --calibration for grading
+
+CalibrationOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--calibration",
+        help="Calibration JSON from 'grader calibrate': its score replaces the scorer's "
+        "(kept as raw_score) and decides pass or fail.",
+    ),
+]
+
+
+def load_calibration(path: Path | None) -> Calibration | None:
+    """The calibration named by --calibration, validated (exit 2 with a message if broken)."""
+    if path is None:
+        return None
+    try:
+        return load(path)
+    except CalibrationError as exc:
+        raise fail(str(exc)) from None
+
+
+def calibrate(
+    scorer: Scorer, calibration: Calibration, results: list[Result]
+) -> list[tuple[Result, float]]:
+    """(calibrated result, raw score) for each result, refusing a calibration of another model."""
+    if calibration.model and calibration.model != scorer.embedder.label:
+        raise fail(
+            f"the calibration was fitted with model {calibration.model}; "
+            f"this run uses {scorer.embedder.label}: calibrate again with this model"
+        )
+    extractor = FeatureExtractor(scorer.embedder, calibration.question_weight)
+    pairs = [(scorer.bank.get(r.question_id), r) for r in results]
+    return calibrate_results(pairs, calibration, extractor)

@@ -24,6 +24,7 @@ from grader.cli.common import (
     out,
     progress_bar,
 )
+from grader.cli.evaluation import CalibrationOption, calibrate, load_calibration
 from grader.explain import RESULT_COLUMNS, error_row, render_result, result_row
 from grader.scoring import check_answer
 
@@ -37,6 +38,7 @@ def score(
     bank: BankOption = None,
     model: ModelOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    calibration: CalibrationOption = None,
 ) -> None:
     """Score one answer and explain the score.
 
@@ -52,9 +54,14 @@ def score(
     problem = check_answer(answer)
     if problem:
         raise fail(problem)
-    result = open_scorer(loaded, model).score(question_id, answer)
+    calibrated = load_calibration(calibration)
+    scorer = open_scorer(loaded, model)
+    result = scorer.score(question_id, answer)
+    extra = {}
+    if calibrated:
+        result, extra["raw_score"] = calibrate(scorer, calibrated, [result])[0]
     if as_json:
-        out.print_json(json.dumps(result.to_dict()))
+        out.print_json(json.dumps({**result.to_dict(), **extra}))
     else:
         out.print(render_result(result, loaded.questions[question_id].question))
 
@@ -68,6 +75,7 @@ def grade(
     format: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.csv,
     bank: BankOption = None,
     model: ModelOption = None,
+    calibration: CalibrationOption = None,
 ) -> None:
     """Grade every answer of a CSV file.
 
@@ -89,6 +97,7 @@ def grade(
     except InputError as exc:
         raise fail(str(exc)) from None
 
+    calibrated = load_calibration(calibration)
     todo = [r for r in parsed.rows if not r.error]
     scorer = open_scorer(loaded, model) if todo else None
     results = {}
@@ -102,10 +111,22 @@ def grade(
                 )
                 results.update({id(r): g for r, g in zip(part, graded)})
 
-    columns = parsed.columns + [c for c in RESULT_COLUMNS if c not in parsed.columns]
+    result_columns = list(RESULT_COLUMNS)
+    raw_scores = {}
+    if calibrated:
+        # The calibrated score replaces `score`; the scorer's own is kept beside it.
+        result_columns.insert(result_columns.index("score") + 1, "raw_score")
+        if results:
+            keys = list(results)
+            pairs = calibrate(scorer, calibrated, [results[k] for k in keys])
+            for key, (result, raw) in zip(keys, pairs):
+                results[key], raw_scores[key] = result, raw
+    columns = parsed.columns + [c for c in result_columns if c not in parsed.columns]
     records = []
     for row in parsed.rows:
         extra = error_row(row.error) if row.error else result_row(results[id(row)])
+        if calibrated:
+            extra["raw_score"] = raw_scores.get(id(row), "")
         records.append({**row.fields, **extra})
     _write(records, columns, output, format)
 
