@@ -258,7 +258,12 @@ def agreement(score: np.ndarray, predicted: np.ndarray, max_score: np.ndarray) -
     step = _step(score)
     gold, guess = np.round(score / step).astype(int), np.round(predicted / step).astype(int)
     agree_all = n and np.array_equal(gold, guess)
-    kappa = 1.0 if agree_all else cohen_kappa_score(gold, guess, weights="quadratic")
+    # Every category of the scale, so that quadratic weights follow score distances even where
+    # some scores never occur.
+    categories = np.arange(int(round(float(np.max(max_score)) / step)) + 1) if n else None
+    kappa = (
+        1.0 if agree_all else cohen_kappa_score(gold, guess, labels=categories, weights="quadratic")
+    )
     out["qwk"] = _finite(kappa) if n else None
     if n and is_binary(score / max_score):
         truth = (score / max_score).astype(int)
