@@ -53,16 +53,28 @@ OFF_TOPIC_MARGIN = 0.05
 GIBBERISH_SHARE = 0.5
 KEYWORD_LIST_STOP_RATIO = 0.15
 KEYWORD_DENSITY = 0.9  # sound answers in the suite stay below 0.82
+SHUFFLED_WORD_SHARE = 0.95  # sound answers in the suite reuse at most 88 % of a reference's words
+SHUFFLED_PAIR_SHARE = 0.2  # ...but a scrambled copy keeps few of its word pairs (at most 13 %)
 LONGEST_PROSE_SENTENCE = 50  # words; the longest sentence in the answer suite has 43
 COPIED_QUESTION_SHARE = 0.8
 MIN_SENTENCE_WORDS = 3
+FRAGMENT_WORDS = 5  # from this length on, a sentence without function words is a keyword run
+FRAGMENT_STOP_RATIO = 0.12
 MAX_ANSWER_CHARS = 10_000
 
-GAMING_FLAGS = ("gibberish", "copied_question", "keyword_list", "off_topic", "too_short")
+GAMING_FLAGS = (
+    "gibberish",
+    "copied_question",
+    "keyword_list",
+    "shuffled_words",
+    "off_topic",
+    "too_short",
+)
 FLAG_TEXT = {
     "gibberish": "most words are not words",
     "copied_question": "the answer repeats the question",
     "keyword_list": "a list of keywords, not sentences",
+    "shuffled_words": "a reference answer's words in scrambled order",
     "off_topic": "the answer is about something else",
     "too_short": "too short to show understanding",
 }
@@ -87,6 +99,7 @@ class _Prepared:
     misconceptions: np.ndarray
     question_terms: set[str]
     lexicon: Lexicon | None
+    reference_words: list[list[str]]
 
 
 def demote(vectors: np.ndarray, direction: np.ndarray) -> np.ndarray:
@@ -139,6 +152,7 @@ class Scorer:
                 misconceptions=demote(self.embedder.encode(_statements(q, "wrong")), q_vec),
                 question_terms=set(content_stems(q.question)),
                 lexicon=Lexicon(rubric.key_points) if rubric else None,
+                reference_words=[words(r) for r in q.references],
             )
 
     # ------------------------------------------------------------ public API
@@ -275,10 +289,7 @@ class Scorer:
         lexical = prepared.lexicon.match(sentences)
         # A word list is not a statement, and a sentence that states a misconception earns nothing.
         usable = np.array(
-            [
-                len(words(s)) >= MIN_SENTENCE_WORDS and i not in wrong_sentences
-                for i, s in enumerate(sentences)
-            ]
+            [_is_statement(s) and i not in wrong_sentences for i, s in enumerate(sentences)]
         )
         # A sentence speaks for the points near its own best one, or for those it names.
         focused = (sims >= sims.max(axis=1, keepdims=True) - POINT_MARGIN) | lexical
@@ -375,6 +386,8 @@ class Scorer:
         )
         if len(tokens) >= 6 and (stuffed or _looks_like_keywords(answer)):
             flags.append("keyword_list")
+        if len(tokens) >= 10 and any(_scrambled(tokens, ref) for ref in prepared.reference_words):
+            flags.append("shuffled_words")
         if coverage < 0.25 and self._is_off_topic(question, whole_vec):
             flags.append("off_topic")
         min_words = question.rubric.min_words if question.rubric else 5
@@ -401,6 +414,23 @@ def _statements(question: Question, which: str = "both") -> list[str]:
     points = [p.statement for p in rubric.key_points] if which != "wrong" else []
     wrong = [m.statement for m in rubric.misconceptions] if which != "points" else []
     return points + wrong
+
+
+def _is_statement(sentence: str) -> bool:
+    """Long enough to say something, and not a run of keywords ("SSD haar cascade benchmark")."""
+    tokens = words(sentence)
+    if len(tokens) < MIN_SENTENCE_WORDS:
+        return False
+    return len(tokens) < FRAGMENT_WORDS or stop_word_ratio(sentence) >= FRAGMENT_STOP_RATIO
+
+
+def _scrambled(answer: list[str], reference: list[str]) -> bool:
+    """The reference's words, but hardly any of its word pairs: the order was scrambled."""
+    pairs = set(zip(reference, reference[1:]))
+    known = set(reference)
+    kept_words = sum(w in known for w in answer) / len(answer)
+    kept_pairs = sum(p in pairs for p in zip(answer, answer[1:])) / (len(answer) - 1)
+    return kept_words >= SHUFFLED_WORD_SHARE and kept_pairs < SHUFFLED_PAIR_SHARE
 
 
 def _share(stems: list[str], terms: set[str]) -> float:

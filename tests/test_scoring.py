@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import random
-
 import pytest
 
+from benchmarks.gaming import FILLER, GAMING_KINDS, gaming_answers
 from grader.scoring import check_answer
 
 LR_GOOD = (
@@ -77,41 +76,29 @@ def test_negated_point_is_contradicted_not_covered(scorer):
     assert point.status == "contradicted" and point.credit == 0
 
 
-def gaming_answers(question, other, rng: random.Random) -> dict[str, str]:
-    reference_words = question.references[0].split()
-    rng.shuffle(reference_words)
-    keywords = [s for p in question.rubric.key_points for s in p.synonyms]
-    return {
-        "keyword_list": ", ".join(keywords),
-        "keywords_no_commas": " ".join(keywords),
-        "copied_question": question.question,
-        "other_question": other.references[0],
-        "filler": "That is a great question and it really depends on many factors. In practice "
-        "there are lots of things to consider and every situation is different.",
-        "gibberish": "asdkj qwepoi zxcmvn lkjasd poiqwe mnbzxc ertyu",
-        "too_short": "not sure",
-    }
-
-
 def test_gaming_answers_never_pass(scorer, bank):
-    rng = random.Random(7)
-    free = bank.free_text()
-    items, kinds = [], []
-    for i, question in enumerate(free):
-        other = free[(i + len(free) // 2) % len(free)]
-        for kind, text in gaming_answers(question, other, rng).items():
-            items.append((question.id, text))
-            kinds.append(kind)
-    results = scorer.score_many(items)
-    passed = [(k, r.question_id, r.score) for k, r in zip(kinds, results) if r.passed]
+    """Every gaming kind of benchmarks/gaming.py, for every question of the bank, fails."""
+    items = gaming_answers(bank)
+    results = scorer.score_many([(qid, text) for _, qid, text in items])
+    passed = [(kind, r.question_id, r.score) for (kind, _, _), r in zip(items, results) if r.passed]
     assert not passed
-    flagged = {
-        k: sum(bool(r.flags) for kk, r in zip(kinds, results) if kk == k) for k in set(kinds)
-    }
-    assert flagged["keyword_list"] == len(free)
-    assert flagged["copied_question"] == len(free)
-    assert flagged["gibberish"] == len(free)
-    assert flagged["too_short"] == len(free)
+    flags = {kind: [] for kind in GAMING_KINDS}
+    for (kind, _, _), result in zip(items, results):
+        flags[kind].append(set(result.flags))
+    free = len(bank.free_text())
+    assert sum("keyword_list" in f for f in flags["keyword_list"]) == free
+    assert sum("keyword_list" in f for f in flags["keywords_run_together"]) == free
+    assert sum("shuffled_words" in f for f in flags["shuffled_reference"]) == free
+    assert sum("copied_question" in f for f in flags["copied_question"]) == free
+    assert sum("gibberish" in f for f in flags["gibberish"]) == free
+    assert sum("off_topic" in f for f in flags["other_question"]) >= 0.8 * free
+
+
+def test_padding_does_not_raise_a_score(scorer):
+    plain, padded = scorer.score_many(
+        [("learning-rate", LR_GOOD), ("learning-rate", LR_GOOD + FILLER)]
+    )
+    assert padded.score <= plain.score + 2
 
 
 def test_unrelated_answer_lands_near_zero(scorer):
