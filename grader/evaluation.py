@@ -322,7 +322,7 @@ def plan(
 
 
 def out_of_fold(
-    X: np.ndarray, y01: np.ndarray, test_set: TestSet, balanced: bool = False
+    X: np.ndarray, y01: np.ndarray, test_set: TestSet, balanced: bool = True
 ) -> np.ndarray:
     """Calibrated predictions (0-1) for the test set's rows, each from a fit that never saw it."""
     predicted = np.full(len(y01), np.nan)
