@@ -145,3 +145,9 @@ def test_ungradeable_answers_are_refused(scorer, answer):
     assert check_answer(answer)
     with pytest.raises(ValueError):
         scorer.score("learning-rate", answer)
+
+
+def test_every_reference_answer_passes_its_question(scorer, bank):
+    items = [(q.id, ref) for q in bank.free_text() for ref in q.references]
+    failing = [(r.question_id, r.score) for r in scorer.score_many(items) if not r.passed]
+    assert not failing
