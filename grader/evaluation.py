@@ -285,7 +285,7 @@ class Fold:
 
 
 @dataclass
-class TestSet:
+class Holdout:
     """A named set of rows tested, with the folds that produced its predictions."""
 
     name: str
@@ -298,7 +298,7 @@ class TestSet:
 
 def plan(
     groups: Sequence[str], splits: Sequence[str] | None = None, folds: int = DEFAULT_FOLDS
-) -> list[TestSet]:
+) -> list[Holdout]:
     """How fitted parts are tested.
 
     With a split column holding `train` and other values: fit on train, one test set per
@@ -312,22 +312,29 @@ def plan(
         splits = np.asarray(splits)
         train = np.flatnonzero(splits == TRAIN_SPLIT)
         names = [s for s in dict.fromkeys(splits) if s != TRAIN_SPLIT]
-        return [TestSet(name, [Fold(train, np.flatnonzero(splits == name))]) for name in names]
+        return [Holdout(name, [Fold(train, np.flatnonzero(splits == name))]) for name in names]
     k = min(folds, len(set(groups)))
     if k < 2:
         return []
     index = np.arange(len(groups))
     split = GroupKFold(n_splits=k).split(index, groups=groups)
-    return [TestSet(f"grouped {k}-fold CV", [Fold(tr, te) for tr, te in split])]
+    return [Holdout(f"grouped {k}-fold CV", [Fold(tr, te) for tr, te in split])]
 
 
 def out_of_fold(
-    X: np.ndarray, y01: np.ndarray, test_set: TestSet, balanced: bool = True
+    X: np.ndarray, y01: np.ndarray, holdout: Holdout, balanced: bool = True
 ) -> np.ndarray:
     """Calibrated predictions (0-1) for the test set's rows, each from a fit that never saw it."""
     predicted = np.full(len(y01), np.nan)
-    for fold in test_set.folds:
-        model = fit(X[fold.train], y01[fold.train], balanced=balanced)
+    for fold in holdout.folds:
+        seen = y01[fold.train]
+        if np.ptp(seen) == 0:
+            # Every training score alike (all wrong, say): nothing to learn but that score.
+            predicted[fold.test] = seen[0]
+            continue
+        model = fit(
+            X[fold.train], seen, kind="logistic" if is_binary(y01) else "ridge", balanced=balanced
+        )
         predicted[fold.test] = model.predict(X[fold.test])
     return predicted
 
@@ -346,14 +353,14 @@ def evaluate(
     raw = np.array([res.score for res in results]) / 100.0
     groups = [r.question_id for r in rows]
     splits = [r.split for r in rows] if use_split else None
-    test_sets = plan(groups, splits, folds)
+    holdouts = plan(groups, splits, folds)
     report: dict = {
         "rows": len(rows),
         "questions": len(set(groups)),
         "max_score": sorted(set(max_score.tolist())),
         "sets": [],
     }
-    if not test_sets:
+    if not holdouts:
         report["sets"].append(
             {
                 "name": "all rows (nothing to fit on)",
@@ -361,12 +368,12 @@ def evaluate(
             }
         )
         return report
-    for test_set in test_sets:
-        predicted = out_of_fold(X, y01, test_set)
-        idx = test_set.rows
+    for holdout in holdouts:
+        predicted = out_of_fold(X, y01, holdout)
+        idx = holdout.rows
         report["sets"].append(
             {
-                "name": test_set.name,
+                "name": holdout.name,
                 "scorer": agreement(score[idx], raw[idx] * max_score[idx], max_score[idx]),
                 "calibrated": agreement(
                     score[idx], predicted[idx] * max_score[idx], max_score[idx]

@@ -13,7 +13,16 @@ from typer.testing import CliRunner
 
 from grader.batch import InputError
 from grader.cli import app
-from grader.evaluation import agreement, build_bank, plan, read_graded
+from grader.evaluation import (
+    Fold,
+    Holdout,
+    agreement,
+    build_bank,
+    out_of_fold,
+    plan,
+    read_graded,
+)
+from grader.features import FEATURE_NAMES
 
 from .graded_sample import ANSWERS, graded_csv
 
@@ -74,9 +83,9 @@ def test_constant_predictions_have_no_correlation():
 
 def test_grouped_folds_never_test_on_a_fitted_question():
     groups = [f"q{i % 7}" for i in range(70)]
-    (test_set,) = plan(groups, folds=5)
+    (holdout,) = plan(groups, folds=5)
     seen = []
-    for fold in test_set.folds:
+    for fold in holdout.folds:
         train = {groups[i] for i in fold.train}
         test = {groups[i] for i in fold.test}
         assert not train & test
@@ -90,6 +99,17 @@ def test_split_column_fits_on_train_and_tests_each_other_split():
     assert [s.name for s in sets] == ["test-a", "test-b"]
     assert list(sets[0].folds[0].train) == list(range(6))
     assert list(sets[1].rows) == [8, 9]
+
+
+def test_a_fold_with_one_class_predicts_it():
+    X = np.random.default_rng(0).random((8, len(FEATURE_NAMES)))
+    y = np.array([0, 0, 0, 0, 1, 0, 1, 0], dtype=float)
+    holdout = Holdout(
+        "t", [Fold(np.arange(4), np.arange(4, 8)), Fold(np.arange(4, 8), np.arange(4))]
+    )
+    predicted = out_of_fold(X, y, holdout)
+    assert list(predicted[4:]) == [0, 0, 0, 0]  # trained on zeros only
+    assert ((predicted[:4] > 0) & (predicted[:4] < 1)).all()  # a logistic fit on both classes
 
 
 def test_one_question_leaves_nothing_to_fit():
@@ -152,16 +172,16 @@ def test_evaluate_prints_agreement(run, tmp_path):
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["rows"] == sum(map(len, ANSWERS.values())) and report["questions"] == 4
-    (test_set,) = report["sets"]
-    assert test_set["name"] == "grouped 4-fold CV"
+    (holdout,) = report["sets"]
+    assert holdout["name"] == "grouped 4-fold CV"
     for which in ("scorer", "calibrated"):
-        metrics = test_set[which]
+        metrics = holdout[which]
         assert set(metrics) == {"n", "pearson", "spearman", "rmse", "qwk"}
         assert metrics["n"] == 40
     # The sample's scores follow closeness to the reference: both must agree clearly.
-    assert test_set["scorer"]["spearman"] > 0.4
-    assert test_set["calibrated"]["pearson"] > 0.4
-    assert test_set["calibrated"]["rmse"] < 2.0
+    assert holdout["scorer"]["spearman"] > 0.4
+    assert holdout["calibrated"]["pearson"] > 0.4
+    assert holdout["calibrated"]["rmse"] < 2.0
 
 
 def test_evaluate_binary_file_reports_accuracy_and_f1(run, tmp_path):
