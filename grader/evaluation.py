@@ -69,8 +69,11 @@ class GradedFile:
         return "split" in self.columns
 
 
-def read_graded(text: str, name: str = "<input>") -> GradedFile:
-    """Parse a graded CSV file. Whole-file problems raise InputError; bad rows are listed."""
+def read_graded(text: str, name: str = "<input>", with_references: bool = True) -> GradedFile:
+    """Parse a graded CSV file. Whole-file problems raise InputError; bad rows are listed.
+
+    Without `with_references` (grading against a bank), reference_answer is optional.
+    """
     if "\x00" in text:
         raise InputError(f"{name}: not a CSV file (it contains NUL bytes)")
     reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
@@ -81,7 +84,8 @@ def read_graded(text: str, name: str = "<input>") -> GradedFile:
     if not columns:
         raise InputError(f"{name}: the file is empty; expected a header row")
     reader.fieldnames = columns
-    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    needed = [c for c in REQUIRED_COLUMNS if with_references or c != "reference_answer"]
+    missing = [c for c in needed if c not in columns]
     if missing:
         raise InputError(
             f"{name}: line 1: missing column(s) {', '.join(missing)}; "
@@ -95,7 +99,7 @@ def read_graded(text: str, name: str = "<input>") -> GradedFile:
             break
         except csv.Error as exc:
             raise InputError(f"{name}: line {reader.line_num}: not valid CSV: {exc}") from None
-        row, problem = _parse_row(raw, reader.line_num)
+        row, problem = _parse_row(raw, reader.line_num, with_references)
         if problem:
             graded.problems.append(f"{name}: line {reader.line_num}: {problem}")
         else:
@@ -105,7 +109,9 @@ def read_graded(text: str, name: str = "<input>") -> GradedFile:
     return graded
 
 
-def _parse_row(raw: dict, line: int) -> tuple[GradedRow | None, str | None]:
+def _parse_row(
+    raw: dict, line: int, with_references: bool = True
+) -> tuple[GradedRow | None, str | None]:
     if raw.get(None):
         return None, f"{len(raw[None])} more field(s) than the header has columns"
     if any(v is None for v in raw.values()):
@@ -129,12 +135,12 @@ def _parse_row(raw: dict, line: int) -> tuple[GradedRow | None, str | None]:
     problem = check_answer(raw["answer"])
     if problem:
         return None, problem
-    references = [raw["reference_answer"]]
+    references = [raw.get("reference_answer", "")]
     if raw.get("all_reference_answers", "").strip():
         references = raw["all_reference_answers"].split(REFERENCE_SEPARATOR)
     references = [_KIND_PREFIX.sub("", r).strip() for r in references]
     references = list(dict.fromkeys(r for r in references if r))
-    if not references:
+    if not references and with_references:
         return None, "no reference answer"
     qid = raw.get("question_id", "").strip()
     return (
@@ -199,6 +205,26 @@ def build_bank(graded: GradedFile) -> Bank:
             kept.append(row)
     graded.rows = sorted(kept, key=lambda r: r.line)
     return bank_from_questions(questions)
+
+
+def attach_bank(graded: GradedFile, bank: Bank) -> Bank:
+    """Grade against an existing bank (its references and rubrics) instead of the file's.
+
+    Rows are matched by question_id, else by question text; the others become problems.
+    """
+    kept = []
+    for row in graded.rows:
+        question = bank.questions.get(row.key) or bank.find_by_text(row.question)
+        if question is None:
+            graded.problems.append(
+                f"{graded.name}: line {row.line}: no question in the bank matches "
+                f"question_id or text {row.key[:60]!r}"
+            )
+            continue
+        row.question_id = question.id
+        kept.append(row)
+    graded.rows = kept
+    return bank
 
 
 def grade(

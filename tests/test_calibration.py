@@ -15,7 +15,7 @@ from grader.calibration import Calibration, CalibrationError, apply, fit, from_d
 from grader.cli import app
 from grader.features import FEATURE_NAMES, FeatureExtractor
 
-from .graded_sample import graded_csv
+from .graded_sample import ANSWERS, QUESTIONS, graded_csv
 
 GOOD = (
     "The learning rate is the step size of gradient descent: each update moves the weights by "
@@ -179,3 +179,21 @@ def test_calibration_of_another_model_is_refused(run, tmp_path, calibration_file
     path.write_text(json.dumps(data), encoding="utf-8")
     result = run("score", "learning-rate", GOOD, "--calibration", str(path))
     assert result.exit_code == 2 and "fitted with model some-other-model" in result.output
+
+
+def test_calibrate_against_the_bank_uses_its_rubrics(run, tmp_path):
+    """Past grades of the bank's own questions: coverage from the rubric enters the fit."""
+    lines = ["question_id,question,answer,score,max_score"]
+    for qid in ("learning-rate", "dropout"):
+        question = QUESTIONS[qid][0]
+        lines += [f'{qid},"{question}","{answer}",{score},5' for answer, score in ANSWERS[qid]]
+    lines.append('relu,"Why is ReLU popular?","It is cheap.",3,5')  # not a bank question id
+    source = tmp_path / "past.csv"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    target = tmp_path / "c.json"
+    result = run("calibrate", str(source), "-o", str(target), "--use-bank", "--folds", "2")
+    assert result.exit_code == 1  # the relu row is named and left out; the rest is fitted
+    assert "line 22: no question in the bank matches question_id or text 'relu'" in result.output
+    calibration = load(target)
+    assert calibration.fitted_on["rows"] == 20
+    assert calibration.coef[calibration.features.index("coverage")] != 0.0

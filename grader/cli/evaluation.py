@@ -13,8 +13,26 @@ from rich.table import Table
 
 from grader.batch import InputError, decode
 from grader.calibration import Calibration, CalibrationError, calibrate_results, fit, load
-from grader.cli.common import ModelOption, app, err, fail, open_scorer, out, progress_bar
-from grader.evaluation import DEFAULT_FOLDS, GradedFile, build_bank, evaluate, grade, read_graded
+from grader.cli.common import (
+    BankOption,
+    ModelOption,
+    app,
+    err,
+    fail,
+    open_bank,
+    open_scorer,
+    out,
+    progress_bar,
+)
+from grader.evaluation import (
+    DEFAULT_FOLDS,
+    GradedFile,
+    attach_bank,
+    build_bank,
+    evaluate,
+    grade,
+    read_graded,
+)
 from grader.features import FEATURE_TEXT, FeatureExtractor
 from grader.models import Result
 from grader.scoring import Scorer
@@ -38,27 +56,35 @@ FileArgument = Annotated[
         "(optional question_id, split, all_reference_answers)."
     ),
 ]
+UseBankOption = Annotated[
+    bool,
+    typer.Option(
+        "--use-bank",
+        help="Grade against the bank's questions, references and rubrics (rows matched by "
+        "question_id or question text; reference_answer not needed) instead of the file's.",
+    ),
+]
 FoldsOption = Annotated[
     int,
     typer.Option("--folds", min=2, help="Folds of the cross-validation grouped by question."),
 ]
 
 
-def _read(path: Path) -> GradedFile:
+def _read(path: Path, with_references: bool = True) -> GradedFile:
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise fail(f"cannot read {path}: {exc.strerror}") from None
     try:
-        return read_graded(decode(data, str(path)), str(path))
+        return read_graded(decode(data, str(path)), str(path), with_references)
     except InputError as exc:
         raise fail(str(exc)) from None
 
 
-def _grade(path: Path, model: str | None):
+def _grade(path: Path, model: str | None, use_bank: bool = False, bank_dir: Path | None = None):
     """Read, build the bank, grade and extract features; report the rows that were refused."""
-    graded = _read(path)
-    bank = build_bank(graded)
+    graded = _read(path, with_references=not use_bank)
+    bank = attach_bank(graded, open_bank(bank_dir)) if use_bank else build_bank(graded)
     for problem in graded.problems:
         err.print(problem, highlight=False, markup=False)
     if not graded.rows:
@@ -112,6 +138,8 @@ def evaluate_command(
     file: FileArgument,
     model: ModelOption = None,
     folds: FoldsOption = DEFAULT_FOLDS,
+    use_bank: UseBankOption = False,
+    bank: BankOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON.")] = False,
 ) -> None:
     """Measure agreement with human graders on a graded CSV file.
@@ -123,7 +151,7 @@ def evaluate_command(
 
     Example: grader evaluate ../shared/datasets/mohler2011.csv
     """
-    graded, _, results, X = _grade(file, model)
+    graded, _, results, X = _grade(file, model, use_bank, bank)
     report = evaluate(graded.rows, results, X, folds=folds)
     if as_json:
         out.print_json(json.dumps(report))
@@ -141,16 +169,20 @@ def calibrate_command(
     ],
     model: ModelOption = None,
     folds: FoldsOption = DEFAULT_FOLDS,
+    use_bank: UseBankOption = False,
+    bank: BankOption = None,
 ) -> None:
     """Fit a calibration from the scorer's features to the human scores of a graded file.
 
     Reports its agreement on questions the fit did not see (grouped cross-validation, or the
     train split against the others), then fits on every row and saves the model as JSON. Use
-    it with 'grader grade --calibration FILE' or 'grader score --calibration FILE'.
+    it with 'grader grade --calibration FILE' or 'grader score --calibration FILE'. With
+    --use-bank, past grades of the bank's own questions are graded with their rubrics, so
+    rubric coverage and misconceptions take part in the calibration.
 
     Example: grader calibrate past-grades.csv -o calibration.json
     """
-    graded, scorer, results, X = _grade(file, model)
+    graded, scorer, results, X = _grade(file, model, use_bank, bank)
     report = evaluate(graded.rows, results, X, folds=folds)
     y01 = np.array([r.normalised for r in graded.rows])
     try:
