@@ -5,6 +5,7 @@ align to a word of the answer (and the reverse), after dropping the words the qu
 contains. Here a word aligns exactly when the stems match, and softly by the cosine of the two
 words' contextual vectors from the same sentence-transformer the scorer uses (like BERTScore):
 "separated by a gap" and "there is a break between them" align although no stem is shared.
+Question words are down-weighted rather than dropped (see features.QUESTION_WEIGHT).
 """
 
 from __future__ import annotations
