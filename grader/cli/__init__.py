@@ -1,6 +1,6 @@
 """The `grader` command line. Each module registers its commands on the shared app."""
 
-from grader.cli import bank_commands, evaluation, grading, practice  # noqa: F401  (registers the commands)
+from grader.cli import bank_commands, evaluation, grading, interview, practice  # noqa: F401  (registers the commands)
 from grader.cli.common import app
 
 

@@ -1,0 +1,107 @@
+"""The `interview` command (the interviewer mode) and `report` (export a session's summary)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from grader.cli.common import BankOption, ModelOption, app, cache_path, fail, open_bank, out
+
+
+class ReportFormat(StrEnum):
+    md = "md"
+    html = "html"
+    csv = "csv"
+    json = "json"
+
+
+@app.command()
+def interview(
+    candidate: Annotated[
+        str | None,
+        typer.Option("--candidate", "-c", help="Candidate's name (start or resume at once)."),
+    ] = None,
+    question_set: Annotated[
+        Path | None,
+        typer.Option("--set", help="Set file: YAML with 'name' and a list of 'questions' ids."),
+    ] = None,
+    bank: BankOption = None,
+    model: ModelOption = None,
+) -> None:
+    """Run a technical screen: score each answer live, accept or override it, with notes.
+
+    With --candidate and --set the session starts (or resumes at the first unanswered
+    question) at once; otherwise name the candidate and choose the questions in the app.
+    Everything is saved as it happens in the history database (GRADER_DATA_DIR).
+    """
+    # Imported here so that the other commands don't pay for loading Textual.
+    from grader.embedding import Embedder, EmbeddingCache
+    from grader.interview import SetFileError, load_question_set
+    from grader.scoring import Scorer
+    from grader.tui.interview_app import InterviewApp
+
+    loaded = open_bank(bank)
+    chosen = None
+    if question_set is not None:
+        try:
+            chosen = load_question_set(question_set, loaded)
+        except SetFileError as exc:
+            raise fail(str(exc)) from None
+
+    def load_scorer() -> Scorer:
+        return Scorer(loaded, Embedder(model, cache=EmbeddingCache(cache_path())))
+
+    InterviewApp(loaded, load_scorer=load_scorer, question_set=chosen, candidate=candidate).run()
+
+
+@app.command()
+def report(
+    target: Annotated[
+        str, typer.Argument(metavar="SESSION_OR_CANDIDATE", help="Session id or candidate name.")
+    ],
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        ReportFormat.md
+    ),
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write ('-' or none: stdout).")
+    ] = None,
+    bank: BankOption = None,
+) -> None:
+    """Export an interview's summary with every answer, its explanation and your notes.
+
+    A candidate's name picks their latest session. HTML is one self-contained file.
+    """
+    from grader.interview import UnknownTarget, find_session, session_summary
+    from grader.reports import render
+    from grader.store import Store
+
+    loaded = open_bank(bank)
+    try:
+        store = Store.connect()
+    except Exception as exc:  # an unreadable or too-new database: say so, no traceback
+        raise fail(f"cannot open the history: {exc}") from None
+    try:
+        try:
+            session = find_session(store, target)
+        except UnknownTarget as exc:
+            raise fail(str(exc)) from None
+        summary, comparison = session_summary(store, session, loaded.questions)
+    finally:
+        store.close()
+    text = render(summary, comparison, fmt.value)
+    if output is None or str(output) == "-":
+        out.file.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise fail(f"cannot write {output}: {exc.strerror or exc}") from None
+    out.print(
+        f"wrote {output} ({fmt.value}): {summary.candidate}, session {summary.session_id}, "
+        f"{summary.answered} of {len(summary.rows)} answered",
+        highlight=False,
+        markup=False,
+    )

@@ -1,0 +1,369 @@
+"""The interviewer mode: sessions, set files, the app driven by Textual's pilot, and reports.
+
+The app runs headless over the real bank and the real scorer (the session fixture, through the
+app's loader); the store goes to a private GRADER_DATA_DIR under tmp_path.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+from datetime import UTC, datetime
+
+import numpy as np
+import pytest
+from textual.widgets import DataTable, Input, SelectionList, TextArea
+from typer.testing import CliRunner
+
+from grader.cli import app as cli_app
+from grader.interview import (
+    QuestionSet,
+    SetFileError,
+    UnknownTarget,
+    find_session,
+    load_question_set,
+    session_summary,
+)
+from grader.models import Result
+from grader.reports import agreement, render
+from grader.store import Store
+from grader.tui.interview_app import InterviewApp
+from grader.tui.screens.interview import (
+    DecisionScreen,
+    InterviewAnswerScreen,
+    SetupScreen,
+    SummaryScreen,
+)
+from grader.tui.widgets import ScoreCard
+
+SIZE = (120, 40)
+T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
+GOOD = (
+    "The learning rate is the step size of gradient descent. If it is too high the updates "
+    "overshoot and the loss diverges. If it is too low training is very slow or gets stuck."
+)
+DROPOUT = "Dropout randomly switches off units during training so the network cannot co-adapt."
+SET = QuestionSet("ml-screen", ["learning-rate", "mcq-softmax-output", "dropout"])
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("GRADER_DATA_DIR", str(tmp_path / "data"))
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def make_app(bank, scorer):
+    def make(**kwargs) -> InterviewApp:
+        kwargs.setdefault("load_scorer", lambda: scorer)
+        return InterviewApp(bank, clock=lambda: T0, **kwargs)
+
+    return make
+
+
+def run(coroutine) -> None:
+    asyncio.run(coroutine)
+
+
+async def settle(pilot) -> None:
+    """Let the model load and scoring finish, and the screen catch up."""
+    for _ in range(600):
+        if pilot.app.model_state != "loading":
+            break
+        await pilot.pause(0.05)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def open_store(data_dir) -> Store:
+    return Store.connect(data_dir / "history.sqlite")
+
+
+# ---------------------------------------------------------------- the app
+
+
+def test_interview_from_start_to_report(make_app, bank, data_dir, tmp_path):
+    async def scenario():
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert isinstance(app.screen, SetupScreen)
+            app.screen.query_one("#candidate", Input).value = "Ada Lovelace"
+            picker = app.screen.query_one("#picker", SelectionList)
+            picker.select("learning-rate")
+            picker.select("mcq-softmax-output")
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+
+            # Question 1: typed, scored, accepted with a note.
+            assert isinstance(app.screen, InterviewAnswerScreen)
+            assert app.screen.question_id == "learning-rate"
+            app.screen.query_one(TextArea).insert(GOOD)
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert isinstance(app.screen, DecisionScreen)
+            card = app.screen.query_one(ScoreCard)
+            auto_first = card.result.score
+            assert card.result.points, "the explanation is shown"
+            app.screen.query_one("#note", Input).value = "clear and complete"
+            await pilot.press("a")
+            await pilot.pause()
+
+            # Question 2 (multiple choice): a wrong option, overridden with a note.
+            assert isinstance(app.screen, InterviewAnswerScreen)
+            assert app.screen.question_id == "mcq-softmax-output"
+            question = bank.get("mcq-softmax-output")
+            wrong = next(k for k in question.options if k != question.answer)
+            app.screen.set_answer(wrong)
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert isinstance(app.screen, DecisionScreen)
+            assert app.screen.query_one(ScoreCard).result.score == 0
+            app.screen.query_one("#final-score", Input).value = "40"
+            app.screen.query_one("#note", Input).value = "explained softmax well aloud"
+            await pilot.click("#override")
+            await pilot.pause()
+
+            # Every question decided: the summary.
+            assert isinstance(app.screen, SummaryScreen)
+            summary = app.screen.summary
+            assert summary.candidate == "Ada Lovelace" and summary.answered == 2
+            table = app.screen.query_one("#summary-table", DataTable)
+            assert str(table.get_row("mcq-softmax-output")[4]) == "40 ✎"
+            assert summary.total_final == pytest.approx(auto_first + 40)
+            facts = str(app.screen.query_one("#summary-facts").render())
+            assert "not enough overrides" in facts and "Total" in facts
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, SetupScreen)
+            sessions = app.screen.query_one("#sessions", DataTable)
+            assert sessions.row_count == 1
+
+    run(scenario())
+
+    store = open_store(data_dir)
+    assert store.attempts() == []  # the practice history is left alone
+    store.close()
+    target = tmp_path / "ada.md"
+    result = CliRunner().invoke(cli_app, ["report", "ada lovelace", "--format", "md", "-o", target])
+    assert result.exit_code == 0, result.output
+    text = target.read_text()
+    assert "Ada Lovelace" in text and "clear and complete" in text
+    assert "explained softmax well aloud" in text and "40 (overridden)" in text
+    assert "The learning rate is the step size" in text
+
+
+def test_resume_after_an_interrupted_interview(make_app, data_dir):
+    async def first_sitting():
+        app = make_app(question_set=SET, candidate="Grace")
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert isinstance(app.screen, InterviewAnswerScreen)
+            assert app.screen.question_id == "learning-rate"
+            app.screen.query_one(TextArea).insert(GOOD)
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            await pilot.press("a")
+            await pilot.pause()
+            # Question 2 scored, not decided yet; then the app is closed.
+            app.screen.set_answer("b")
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert isinstance(app.screen, DecisionScreen)
+            await pilot.press("ctrl+q")
+
+    run(first_sitting())
+
+    async def second_sitting():
+        app = make_app(question_set=SET, candidate="grace")  # names match ignoring case
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            # Back at the decision that was pending, same session.
+            assert isinstance(app.screen, DecisionScreen)
+            assert app.screen.question_id == "mcq-softmax-output"
+            assert app.session is not None and app.session.id == 1
+            await pilot.press("a")
+            await pilot.pause()
+            assert app.screen.question_id == "dropout"
+            await pilot.press(*"Dropout")  # typed, then quit before the typing pause
+            await pilot.press("ctrl+q")
+
+    run(second_sitting())
+
+    store = open_store(data_dir)
+    (session,) = store.sessions()
+    answers = store.interview_answers(session.id)
+    assert answers["learning-rate"].answer == GOOD and answers["learning-rate"].decided
+    assert answers["mcq-softmax-output"].decided
+    assert answers["dropout"].answer == "Dropout" and not answers["dropout"].decided
+    store.close()
+
+    async def third_sitting():
+        app = make_app(question_set=SET, candidate="Grace")
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert isinstance(app.screen, InterviewAnswerScreen)
+            assert app.screen.question_id == "dropout"
+            assert app.screen.query_one(TextArea).text == "Dropout"  # nothing lost
+
+    run(third_sitting())
+
+
+# ---------------------------------------------------------------- set files
+
+
+def test_set_file_good_and_broken(bank, tmp_path, monkeypatch):
+    good = tmp_path / "screen.yaml"
+    good.write_text("name: ml-screen\nquestions:\n  - learning-rate\n  - dropout\n")
+    assert load_question_set(good, bank) == QuestionSet("ml-screen", ["learning-rate", "dropout"])
+
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("name: x\nquestions:\n  - learning-rate\n  - no-such-question\n")
+    with pytest.raises(SetFileError, match="broken.yaml: question 2: unknown .*no-such-question"):
+        load_question_set(broken, bank)
+    for text, problem in [
+        ("- a\n", "expected a mapping"),
+        ("name: x\n", "'questions' must be"),
+        ("name: x\nquestions: [dropout, dropout]\n", "listed twice"),
+        ("name: [\n", "not valid YAML"),
+    ]:
+        broken.write_text(text)
+        with pytest.raises(SetFileError, match=problem):
+            load_question_set(broken, bank)
+
+    # The command refuses a broken file with a message and exit code 2, before any app.
+    broken.write_text("name: x\nquestions:\n  - no-such-question\n")
+    result = CliRunner().invoke(cli_app, ["interview", "--set", str(broken)])
+    assert result.exit_code == 2
+    assert "broken.yaml" in result.output and "no-such-question" in result.output
+    assert "Traceback" not in result.output
+
+    started = []
+    monkeypatch.setattr(InterviewApp, "run", lambda self: started.append(self))
+    result = CliRunner().invoke(cli_app, ["interview", "--set", str(good), "-c", "Ada"])
+    assert result.exit_code == 0, result.output
+    (app,) = started
+    assert app.question_set.question_ids == ["learning-rate", "dropout"]
+    assert app.candidate == "Ada" and app.scorer is None
+
+
+# ---------------------------------------------------------------- summaries and reports
+
+
+def fixed_result(question_id: str, answer: str, score: float) -> Result:
+    return Result(
+        question_id=question_id,
+        answer=answer,
+        score=score,
+        passed=score >= 60,
+        pass_mark=60,
+        similarity=0.5,
+        raw_cosine=0.5,
+        coverage=0.5,
+        best_reference=0,
+        sentences=[answer],
+        flags=["too_short"] if score < 30 else [],
+        model="test-model",
+        bank_version="test",
+    )
+
+
+@pytest.fixture
+def filled(bank, data_dir, scorer):
+    """Two candidates over the same set; Ada's answers are real grades, one overridden."""
+    store = open_store(data_dir)
+    ada = store.start_session("Ada", SET.question_ids, SET.name, now=T0)
+    store.save_interview_result(ada.id, scorer.score("learning-rate", GOOD), now=T0)
+    store.decide(ada.id, "learning-rate", None, "solid <answer> & clear", now=T0)
+    store.save_interview_result(ada.id, scorer.score("dropout", DROPOUT), now=T0)
+    store.decide(ada.id, "dropout", 35, "missed inference-time scaling", now=T0)
+    bob = store.start_session("Bob", list(reversed(SET.question_ids)), SET.name, now=T0)
+    store.save_interview_result(bob.id, fixed_result("dropout", "It drops things.", 20), now=T0)
+    store.decide(bob.id, "dropout", None, "", now=T0)
+    yield store
+    store.close()
+
+
+def test_summary_totals_topics_and_comparison(filled, bank):
+    session = find_session(filled, "Ada")
+    summary, comparison = session_summary(filled, session, bank.questions)
+    auto_lr = summary.rows[0].auto_score
+    assert summary.answered == 2 and summary.max_total == 300
+    assert summary.total_final == pytest.approx(auto_lr + 35)
+    assert summary.strongest == "optimisation" and summary.weakest == "regularisation"
+    assert summary.agreement.text().startswith("not enough overrides")
+    assert [row.candidate for row in comparison] == ["Ada", "Bob"]  # same set, any order
+
+    with pytest.raises(UnknownTarget, match=r"known sessions:\n.*Ada.*\n.*Bob"):
+        find_session(filled, "Carol")
+
+
+def test_agreement_statistics():
+    assert agreement([(50, 60), (70, 65)]).text() == "not enough overrides (2; 3 needed)"
+    agreed = agreement([(50, 60), (70, 75), (30, 20)])
+    assert agreed.mean_abs_diff == pytest.approx((10 + 5 + 10) / 3)
+    assert agreed.correlation == pytest.approx(np.corrcoef([50, 70, 30], [60, 75, 20])[0, 1])
+    assert "mean absolute difference 8.3" in agreed.text()
+    assert agreement([(50, 60), (50, 70), (50, 20)]).correlation is None  # constant side
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "csv", "json"])
+def test_report_formats(filled, fmt, tmp_path):
+    target = tmp_path / f"report.{fmt}"
+    result = CliRunner().invoke(cli_app, ["report", "1", "--format", fmt, "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert "wrote" in result.output
+    text = target.read_text(encoding="utf-8")
+    lr, dropout = find_session(filled, "1"), None
+    answers = filled.interview_answers(lr.id)
+    auto_lr = answers["learning-rate"].auto_score
+    dropout = answers["dropout"]
+    if fmt == "json":
+        data = json.loads(text)
+        assert data["candidate"] == "Ada"
+        rows = {r["question_id"]: r for r in data["rows"]}
+        assert rows["learning-rate"]["answer"] == GOOD
+        assert rows["learning-rate"]["note"] == "solid <answer> & clear"
+        assert rows["learning-rate"]["covered"], "the explanation is exported"
+        assert rows["dropout"]["auto_score"] == dropout.auto_score
+        assert rows["dropout"]["final_score"] == 35 and rows["dropout"]["overridden"]
+        assert [c["candidate"] for c in data["comparison"]] == ["Ada", "Bob"]
+        return
+    if fmt == "csv":
+        rows = {r["question_id"]: r for r in csv.DictReader(io.StringIO(text))}
+        assert rows["learning-rate"]["candidate"] == "Ada"
+        assert rows["learning-rate"]["answer"] == GOOD
+        assert rows["learning-rate"]["final_score"] == f"{round(auto_lr, 1):g}"
+        assert rows["dropout"]["note"] == "missed inference-time scaling"
+        assert rows["dropout"]["final_score"] == "35" and rows["dropout"]["overridden"] == "1"
+        assert rows["learning-rate"]["covered_points"]
+        return
+    assert "Ada" in text and "missed inference-time scaling" in text
+    assert f"{round(dropout.auto_score, 1):g}" in text and "35" in text
+    if fmt == "md":
+        assert GOOD in text and "solid <answer> & clear" in text and "Covered:" in text
+    else:
+        assert "The learning rate is the step size of gradient descent." in text
+        assert "solid &lt;answer&gt; &amp; clear" in text  # candidates' text is escaped
+        assert "<link" not in text and 'src="http' not in text and "@import" not in text
+        assert "<style>" in text and "@media print" in text
+
+
+def test_report_errors_are_clear(filled, tmp_path):
+    result = CliRunner().invoke(cli_app, ["report", "Carol", "-o", str(tmp_path / "x.md")])
+    assert result.exit_code == 2
+    assert "no session or candidate 'Carol'" in result.output
+    assert "Ada" in result.output and "Bob" in result.output
+    assert "Traceback" not in result.output
+    result = CliRunner().invoke(cli_app, ["report", "Ada", "--format", "pdf"])
+    assert result.exit_code == 2
+    result = CliRunner().invoke(cli_app, ["report", "Ada", "-o", str(tmp_path / "no" / "x.md")])
+    assert result.exit_code == 2 and "cannot write" in result.output
+
+
+def test_render_rejects_unknown_format(filled, bank):
+    summary, comparison = session_summary(filled, find_session(filled, "Ada"), bank.questions)
+    with pytest.raises(ValueError, match="unknown format"):
+        render(summary, comparison, "pdf")
