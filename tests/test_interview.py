@@ -37,6 +37,7 @@ from grader.tui.screens.interview import (
     SummaryScreen,
 )
 from grader.tui.widgets import ScoreCard
+from tests.test_tui_snapshots import ANSWER, learning_rate_result
 
 SIZE = (120, 40)
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
@@ -367,3 +368,52 @@ def test_render_rejects_unknown_format(filled, bank):
     summary, comparison = session_summary(filled, find_session(filled, "Ada"), bank.questions)
     with pytest.raises(ValueError, match="unknown format"):
         render(summary, comparison, "pdf")
+
+
+# ---------------------------------------------------------------- snapshots
+
+
+@pytest.fixture
+def snapshot_app(bank, scorer, tmp_path, monkeypatch):
+    """Two candidates over the same set, from fixed results (so scorer tuning changes nothing)."""
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    store = Store.connect(tmp_path / "snap.sqlite")
+    ada = store.start_session("Ada", SET.question_ids, SET.name, now=T0)
+    for qid, answer, auto, final, note in [
+        ("learning-rate", ANSWER, 71.0, None, "clear and complete"),
+        ("mcq-softmax-output", "a", 0.0, 40.0, "explained softmax aloud"),
+        ("dropout", DROPOUT, 55.0, 70.0, "knew inverted dropout when asked"),
+    ]:
+        # learning-rate: the practice snapshots' result, with every kind of finding.
+        result = (
+            learning_rate_result(auto, better=True)
+            if qid == "learning-rate"
+            else fixed_result(qid, answer, auto)
+        )
+        store.save_interview_result(ada.id, result, now=T0)
+        store.decide(ada.id, qid, final, note, now=T0)
+    bob = store.start_session("Bob", SET.question_ids, SET.name, now=T0)
+    store.save_interview_result(bob.id, fixed_result("dropout", "It drops things.", 20), now=T0)
+    store.decide(bob.id, "dropout", None, "", now=T0)
+    app = InterviewApp(bank, scorer=scorer, store=store, clock=lambda: T0)
+    app.session = store.session(ada.id)
+    yield app
+    store.close()
+
+
+def test_snapshot_decision(snapshot_app, snap_compare):
+    async def before(pilot):
+        await pilot.app.push_screen(DecisionScreen("learning-rate"))
+        await pilot.pause()
+        for box in pilot.app.screen.query(Input).results():
+            box.cursor_blink = False
+
+    assert snap_compare(snapshot_app, terminal_size=SIZE, run_before=before)
+
+
+def test_snapshot_summary(snapshot_app, snap_compare):
+    async def before(pilot):
+        await pilot.app.push_screen(SummaryScreen(1))
+        await pilot.pause()
+
+    assert snap_compare(snapshot_app, terminal_size=SIZE, run_before=before)
