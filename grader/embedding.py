@@ -5,13 +5,16 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections import OrderedDict
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
 import numpy as np
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
+RECENT_TEXTS = 50_000
+"""How many answer texts stay embedded in memory (about 75 MB of vectors)."""
 
 # Never reach for a model hub: a name that is not on disk must fail, not download.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -103,6 +106,7 @@ class Embedder:
         self.label, source = resolve_model(model)
         self._model = _load(source)
         self._memory: dict[str, np.ndarray] = {}
+        self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache = cache
         self.batch_size = batch_size
         self.dimension = self._model.get_embedding_dimension()
@@ -113,19 +117,17 @@ class Embedder:
         vocab = getattr(self._model.tokenizer, "vocab", {})
         return {w for w in vocab if w.isalpha()}
 
-    def encode(
-        self,
-        texts: Sequence[str],
-        progress: Callable[[int], None] | None = None,
-        persist: bool = False,
-    ) -> np.ndarray:
+    def encode(self, texts: Sequence[str], persist: bool = False) -> np.ndarray:
         """Embeddings of `texts` (rows in the same order), normalised to unit length.
 
-        With `persist`, the disk cache is read and written: meant for bank texts, which come
-        back at every start. Answers stay in memory only, so users' answers never pile up on
-        disk.
+        With `persist`, texts are kept for the life of the embedder and the disk cache is read
+        and written: meant for bank texts, which come back at every start. Other texts (answers)
+        are only remembered among the last RECENT_TEXTS, so memory stays bounded in long
+        batches and users' answers never pile up on disk.
         """
-        missing = list(dict.fromkeys(t for t in texts if t not in self._memory))
+        missing = [
+            t for t in dict.fromkeys(texts) if t not in self._memory and t not in self._recent
+        ]
         disk = self._cache if persist else None
         if missing and disk is not None:
             found = disk.get_many(self.label, missing)
@@ -134,22 +136,22 @@ class Embedder:
         if missing:
             # Sorting by length keeps padding small inside each batch.
             missing.sort(key=len)
-            fresh: dict[str, np.ndarray] = {}
-            for start in range(0, len(missing), self.batch_size * 4):
-                chunk = missing[start : start + self.batch_size * 4]
-                vectors = self._model.encode(
-                    chunk,
-                    batch_size=self.batch_size,
-                    normalize_embeddings=True,
-                    convert_to_numpy=True,
-                    show_progress_bar=False,
-                )
-                fresh.update(zip(chunk, vectors.astype(np.float32), strict=True))
-                if progress:
-                    progress(len(chunk))
-            self._memory.update(fresh)
-            if disk is not None:
-                disk.put_many(self.label, fresh)
+            vectors = self._model.encode(
+                missing,
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            ).astype(np.float32)
+            fresh = dict(zip(missing, vectors, strict=True))
+            if persist:
+                self._memory.update(fresh)
+                if disk is not None:
+                    disk.put_many(self.label, fresh)
+            else:
+                self._recent.update(fresh)
+                while len(self._recent) > RECENT_TEXTS:
+                    self._recent.popitem(last=False)
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        return np.stack([self._memory[t] for t in texts])
+        return np.stack([self._memory.get(t, self._recent.get(t)) for t in texts])

@@ -61,6 +61,7 @@ MIN_SENTENCE_WORDS = 3
 FRAGMENT_WORDS = 5  # from this length on, a sentence without function words is a keyword run
 FRAGMENT_STOP_RATIO = 0.12
 MAX_ANSWER_CHARS = 10_000
+CHUNK_ANSWERS = 512
 
 GAMING_FLAGS = (
     "gibberish",
@@ -175,6 +176,15 @@ class Scorer:
             problem = check_answer(answer)
             if problem:
                 raise ValueError(f"{qid}: {problem}")
+        results: list[Result] = []
+        # Chunks bound memory in long batches while keeping the model's batches full.
+        for start in range(0, len(items), CHUNK_ANSWERS):
+            results += self._score_chunk(items[start : start + CHUNK_ANSWERS], progress)
+        return results
+
+    def _score_chunk(
+        self, items: Sequence[tuple[str, str]], progress: Callable[[int], None] | None
+    ) -> list[Result]:
         questions = [self.bank.get(qid) for qid, _ in items]
         self._prepare(questions)
 

@@ -103,13 +103,10 @@ def grade(
     results = {}
     if scorer:
         with progress_bar(len(todo)) as (advance):
-            chunk = 256
-            for start in range(0, len(todo), chunk):
-                part = todo[start : start + chunk]
-                graded = scorer.score_many(
-                    [(r.question_id, r.fields["answer"]) for r in part], progress=advance
-                )
-                results.update({id(r): g for r, g in zip(part, graded)})
+            graded = scorer.score_many(
+                [(r.question_id, r.fields["answer"]) for r in todo], progress=advance
+            )
+        results = {id(r): g for r, g in zip(todo, graded)}
 
     result_columns = list(RESULT_COLUMNS)
     raw_scores = {}
