@@ -11,6 +11,7 @@ Question words are down-weighted rather than dropped (see features.QUESTION_WEIG
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ import numpy as np
 from grader.embedding import Embedder
 from grader.text import STOP_WORDS, content_stems, stem, words
 
+RECENT_TEXTS = 4096
 _HAS_WORD = re.compile(r"[A-Za-z0-9]")
 
 
@@ -52,19 +54,29 @@ class WordVectors:
     transformer itself (through the embedder's loaded model: nothing is loaded twice).
     """
 
-    def __init__(self, embedder: Embedder, batch_size: int = 64):
+    def __init__(self, embedder: Embedder, batch_size: int = 64, keep: int = RECENT_TEXTS):
         # The Embedder has no public way to reach token vectors yet; its model is shared.
         self._model = embedder._model
-        self._memory: dict[str, Words] = {}
+        # Only the most recently used texts are kept (references come back, answers do not),
+        # so memory stays bounded however long the file.
+        self._memory: OrderedDict[str, Words] = OrderedDict()
         self.batch_size = batch_size
+        self.keep = keep
 
     def get(self, texts: Sequence[str]) -> list[Words]:
         """The content words of each text (stop words and punctuation left out)."""
-        missing = sorted(set(t for t in texts if t not in self._memory), key=len)
+        found = {t: self._memory[t] for t in texts if t in self._memory}
+        for t in found:
+            self._memory.move_to_end(t)
+        missing = sorted(set(t for t in texts if t not in found), key=len)
         for start in range(0, len(missing), self.batch_size):
             chunk = missing[start : start + self.batch_size]
-            self._memory.update(zip(chunk, self._encode(chunk), strict=True))
-        return [self._memory[t] for t in texts]
+            fresh = dict(zip(chunk, self._encode(chunk), strict=True))
+            found.update(fresh)
+            self._memory.update(fresh)
+        while len(self._memory) > self.keep:
+            self._memory.popitem(last=False)
+        return [found[t] for t in texts]
 
     def _encode(self, texts: list[str]) -> list[Words]:
         import torch

@@ -14,12 +14,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from grader.alignment import WordVectors, align
+from grader.alignment import Words, WordVectors, align
 from grader.embedding import Embedder
 from grader.models import Question, Result
 from grader.scoring import GAMING_FLAGS
 from grader.text import polarity_flipped
 
+CHUNK = 256  # answers whose texts are embedded together
 QUESTION_WEIGHT = 0.5
 """How much a word the question already contains counts in alignment (others count 1).
 
@@ -71,24 +72,35 @@ class FeatureExtractor:
 
     def extract(self, items: Sequence[tuple[Question, Result]]) -> np.ndarray:
         """A matrix with one row per item and one column per name in FEATURE_NAMES."""
-        free = [(q, r) for q, r in items if q.type == "free_text"]
-        texts = list(dict.fromkeys(t for q, r in free for t in (r.answer, *q.references)))
-        self.embedder.encode(texts)
-        self.words.get(texts)
-        return np.array([self._row(q, r) for q, r in items], dtype=float).reshape(
-            len(items), len(FEATURE_NAMES)
-        )
+        rows: list[list[float]] = []
+        # In chunks, each embedded in one batch: memory stays bounded in long files.
+        for start in range(0, len(items), CHUNK):
+            part = items[start : start + CHUNK]
+            texts = list(
+                dict.fromkeys(
+                    t for q, r in part if q.type == "free_text" for t in (r.answer, *q.references)
+                )
+            )
+            vectors = dict(zip(texts, self.embedder.encode(texts))) if texts else {}
+            words = dict(zip(texts, self.words.get(texts)))
+            rows.extend(self._row(q, r, vectors, words) for q, r in part)
+        return np.array(rows, dtype=float).reshape(len(items), len(FEATURE_NAMES))
 
-    def _row(self, question: Question, result: Result) -> list[float]:
+    def _row(
+        self,
+        question: Question,
+        result: Result,
+        vectors: dict[str, np.ndarray],
+        words: dict[str, Words],
+    ) -> list[float]:
         flagged = float(any(f in GAMING_FLAGS for f in result.flags))
         if question.type != "free_text":
             # Choice questions are graded exactly: every closeness feature is the verdict.
             right = float(result.passed)
             return [right, right, right, right, right, right, right, right, 0.0, 0.0, 0.0, 0.0]
         refs = question.references
-        answer_vec, *_ = self.embedder.encode([result.answer])
-        plain = float(np.max(self.embedder.encode(refs) @ answer_vec))
-        answer_words, *ref_words = self.words.get([result.answer, *refs])
+        plain = max(float(vectors[r] @ vectors[result.answer]) for r in refs)
+        answer_words, ref_words = words[result.answer], [words[r] for r in refs]
         aligned = [
             align(answer_words, w, question.question, self.question_weight) for w in ref_words
         ]
