@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from grader.bank import Bank
@@ -47,11 +48,13 @@ def decode(data: bytes, name: str) -> str:
         ) from None
 
 
-def read_answers(text: str, bank: Bank, name: str = "<input>") -> AnswerFile:
-    """Parse a CSV of answers and resolve each row's question.
+def read_csv(
+    text: str, name: str, required: Sequence[str]
+) -> tuple[list[str], Iterator[tuple[int, dict[str | None, object]]]]:
+    """The header and the rows (with their line numbers) of a CSV text.
 
-    Needs an `answer` column and either `question_id` or `question` (text matched ignoring
-    case, spacing and punctuation).
+    `required` names the columns needed; "a|b" is met by either. A file that is not CSV, is
+    empty or lacks a column raises InputError, so does a row the csv module cannot parse.
     """
     if "\x00" in text:
         raise InputError(f"{name}: not a CSV file (it contains NUL bytes)")
@@ -63,26 +66,39 @@ def read_answers(text: str, bank: Bank, name: str = "<input>") -> AnswerFile:
     if not columns:
         raise InputError(f"{name}: the file is empty; expected a header row")
     reader.fieldnames = columns
-    missing = []
-    if "answer" not in columns:
-        missing.append("answer")
-    if "question_id" not in columns and "question" not in columns:
-        missing.append("question_id or question")
+    missing = [
+        need.replace("|", " or ")
+        for need in required
+        if not any(option in columns for option in need.split("|"))
+    ]
     if missing:
         raise InputError(
-            f"{name}: line 1: missing column {' and '.join(missing)}; "
+            f"{name}: line 1: missing column(s) {', '.join(missing)}; "
             f"found columns: {', '.join(columns)}"
         )
 
+    def rows() -> Iterator[tuple[int, dict[str | None, object]]]:
+        while True:
+            try:
+                raw = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise InputError(f"{name}: line {reader.line_num}: not valid CSV: {exc}") from None
+            yield reader.line_num, raw
+
+    return columns, rows()
+
+
+def read_answers(text: str, bank: Bank, name: str = "<input>") -> AnswerFile:
+    """Parse a CSV of answers and resolve each row's question.
+
+    Needs an `answer` column and either `question_id` or `question` (text matched ignoring
+    case, spacing and punctuation).
+    """
+    columns, rows = read_csv(text, name, ["answer", "question_id|question"])
     result = AnswerFile(columns=columns)
-    while True:
-        try:
-            raw = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            raise InputError(f"{name}: line {reader.line_num}: not valid CSV: {exc}") from None
-        line = reader.line_num
+    for line, raw in rows:
         extra = raw.pop(None, None)
         fields = {k: (v if v is not None else "") for k, v in raw.items()}
         row = Row(line=line, fields=fields)

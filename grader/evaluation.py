@@ -10,8 +10,6 @@ split when the file has a split column.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -21,7 +19,7 @@ import numpy as np
 from pydantic import ValidationError
 
 from grader.bank import Bank, bank_from_questions, normalise_question
-from grader.batch import InputError
+from grader.batch import InputError, read_csv
 from grader.calibration import fit, is_binary
 from grader.features import FeatureExtractor
 from grader.models import Question, Result
@@ -74,34 +72,13 @@ def read_graded(text: str, name: str = "<input>", with_references: bool = True) 
 
     Without `with_references` (grading against a bank), reference_answer is optional.
     """
-    if "\x00" in text:
-        raise InputError(f"{name}: not a CSV file (it contains NUL bytes)")
-    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
-    try:
-        columns = [c.strip() for c in (reader.fieldnames or [])]
-    except csv.Error as exc:
-        raise InputError(f"{name}: line 1: not valid CSV: {exc}") from None
-    if not columns:
-        raise InputError(f"{name}: the file is empty; expected a header row")
-    reader.fieldnames = columns
     needed = [c for c in REQUIRED_COLUMNS if with_references or c != "reference_answer"]
-    missing = [c for c in needed if c not in columns]
-    if missing:
-        raise InputError(
-            f"{name}: line 1: missing column(s) {', '.join(missing)}; "
-            f"found columns: {', '.join(columns)}"
-        )
+    columns, rows = read_csv(text, name, needed)
     graded = GradedFile(columns=columns, name=name)
-    while True:
-        try:
-            raw = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            raise InputError(f"{name}: line {reader.line_num}: not valid CSV: {exc}") from None
-        row, problem = _parse_row(raw, reader.line_num, with_references)
+    for line, raw in rows:
+        row, problem = _parse_row(raw, line, with_references)
         if problem:
-            graded.problems.append(f"{name}: line {reader.line_num}: {problem}")
+            graded.problems.append(f"{name}: line {line}: {problem}")
         else:
             graded.rows.append(row)
     if not graded.rows and not graded.problems:

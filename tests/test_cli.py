@@ -136,7 +136,7 @@ def test_grade_jsonl_stdin_to_stdout(run):
     ("content", "message"),
     [
         (b"question_id,answer\nlearning-rate,caf\xe9 au lait\n", "not UTF-8 text (line 2"),
-        (b"question_id,text\nlearning-rate,hello\n", "missing column answer"),
+        (b"question_id,text\nlearning-rate,hello\n", "missing column(s) answer"),
         (b"", "the file is empty"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not"),
         (b'question_id,answer\nlearning-rate,"unclosed\n', "not valid CSV"),
