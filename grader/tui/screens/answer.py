@@ -61,15 +61,26 @@ class AnswerScreen(GraderScreen):
         """The question being answered."""
         return self.grader.bank.get(self.question_id)
 
-    def compose(self) -> ComposeResult:
+    # What differs between practice and interview: the heading, the words on the controls,
+    # and whether past attempts are listed.
+    SUBMIT_LABEL = "Submit  ctrl+s"
+    BACK_LABEL = "Back  esc"
+    PLACEHOLDER = "Type your answer in full sentences. ctrl+s submits."
+    SHOWS_HISTORY = True
+
+    def heading(self) -> Content:
+        """The line above the question: its id, level, topic and pass mark."""
         question = self.question
-        meta = Content.assemble(
+        return Content.assemble(
             (question.id, "bold"),
             f"  ·  {question.level}  ·  {question.topic}  ·  pass mark {pass_mark(question):g}",
         )
+
+    def compose(self) -> ComposeResult:
+        question = self.question
         yield Header()
         with VerticalScroll(id="answer-body"):
-            yield Static(meta, id="question-meta")
+            yield Static(self.heading(), id="question-meta")
             yield Static(question.question, id="question-text")
             if question.type == "choice":
                 with RadioSet(id="choices"):
@@ -77,18 +88,16 @@ class AnswerScreen(GraderScreen):
                         yield RadioButton(f"{key}) {text}", id=f"option-{key}")
             else:
                 yield TextArea(
-                    self._initial or "",
-                    id="editor",
-                    soft_wrap=True,
-                    placeholder="Type your answer in full sentences. ctrl+s submits.",
+                    self._initial or "", id="editor", soft_wrap=True, placeholder=self.PLACEHOLDER
                 )
             with Horizontal(id="answer-actions"):
-                yield Button("Submit  ctrl+s", id="submit", variant="primary")
-                yield Button("Back  esc", id="back")
+                yield Button(self.SUBMIT_LABEL, id="submit", variant="primary")
+                yield Button(self.BACK_LABEL, id="back")
                 yield LoadingIndicator(id="grading")
                 yield Label("", id="answer-status")
-            yield Label("Earlier attempts (enter opens one)", id="history-title")
-            yield AttemptTable(id="history")
+            if self.SHOWS_HISTORY:
+                yield Label("Earlier attempts (enter opens one)", id="history-title")
+                yield AttemptTable(id="history")
         yield ModelStatus(id="model-status")
         yield Footer()
 
@@ -103,6 +112,8 @@ class AnswerScreen(GraderScreen):
         self._show_history()
 
     def _show_history(self) -> None:
+        if not self.SHOWS_HISTORY:
+            return
         attempts = self.grader.store.attempts(self.question_id)
         self.query_one("#history-title").set_class(not attempts, "-hidden")
         table = self.query_one(AttemptTable)

@@ -21,19 +21,15 @@ from textual.widgets import (
     Header,
     Input,
     Label,
-    LoadingIndicator,
-    RadioButton,
-    RadioSet,
     Select,
     SelectionList,
     Static,
-    TextArea,
 )
 from textual.widgets.selection_list import Selection
 
 from grader.interview import pick_questions, session_summary
 from grader.reports import Summary, num
-from grader.tui.display import level_label, pass_mark, shorten
+from grader.tui.display import level_label, shorten
 from grader.tui.messages import Graded
 from grader.tui.screens.answer import AnswerScreen
 from grader.tui.screens.base import GraderScreen
@@ -220,40 +216,21 @@ class InterviewAnswerScreen(AnswerScreen):
         Binding("escape", "back", "Leave (kept)"),
     ]
 
-    def compose(self) -> ComposeResult:
-        app = self.interview
-        question = self.question
-        session = app.session
+    SUBMIT_LABEL = "Score  ctrl+s"
+    BACK_LABEL = "Leave  esc"
+    PLACEHOLDER = "The candidate's answer, or your transcript. ctrl+s scores it."
+    SHOWS_HISTORY = False
+
+    def heading(self) -> Content:
+        """The candidate and the question's place in the set, then the question's details."""
+        session = self.interview.session
         assert session is not None
         position = session.question_ids.index(self.question_id) + 1
-        meta = Content.assemble(
+        return Content.assemble(
             (session.candidate, "bold"),
             f"  ·  question {position} of {len(session.question_ids)}  ·  ",
-            (question.id, "bold"),
-            f"  ·  {question.level}  ·  {question.topic}  ·  pass mark {pass_mark(question):g}",
+            super().heading(),
         )
-        yield Header()
-        with VerticalScroll(id="answer-body"):
-            yield Static(meta, id="question-meta")
-            yield Static(question.question, id="question-text")
-            if question.type == "choice":
-                with RadioSet(id="choices"):
-                    for key, text in question.options.items():
-                        yield RadioButton(f"{key}) {text}", id=f"option-{key}")
-            else:
-                yield TextArea(
-                    self._initial or "",
-                    id="editor",
-                    soft_wrap=True,
-                    placeholder="The candidate's answer, or your transcript. ctrl+s scores it.",
-                )
-            with Horizontal(id="answer-actions"):
-                yield Button("Score  ctrl+s", id="submit", variant="primary")
-                yield Button("Leave  esc", id="back")
-                yield LoadingIndicator(id="grading")
-                yield Label("", id="answer-status")
-        yield ModelStatus(id="model-status")
-        yield Footer()
 
     @property
     def interview(self) -> InterviewApp:
@@ -266,9 +243,6 @@ class InterviewAnswerScreen(AnswerScreen):
         if self._initial and self.question.type == "choice":
             self.set_answer(self._initial)
         self._input_widget().focus()
-
-    def _show_history(self) -> None:
-        pass  # an interview has no earlier attempts to list
 
     def flush_draft(self) -> None:
         """Write the typed answer into the session now, if it changed."""
