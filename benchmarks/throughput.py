@@ -49,9 +49,7 @@ def run_once(mode: str, count: int) -> dict:
             qid: model.encode(texts, normalize_embeddings=True) for qid, texts in refs.items()
         }
         vecs = model.encode([a for _, a in answers], batch_size=64, normalize_embeddings=True)
-        checksum = float(
-            sum(np.max(ref_vecs[qid] @ v) for (qid, _), v in zip(answers, vecs))
-        )
+        checksum = float(sum(np.max(ref_vecs[qid] @ v) for (qid, _), v in zip(answers, vecs)))
     done = time.perf_counter()
     return {
         "mode": mode,
@@ -82,7 +80,9 @@ def main() -> None:
         for mode in runs:  # interleaved, so machine load hits both alike
             proc = subprocess.run(
                 [sys.executable, __file__, "--mode", mode, "--answers", str(args.answers)],
-                capture_output=True, text=True, check=True,
+                capture_output=True,
+                text=True,
+                check=True,
             )
             runs[mode].append(json.loads(proc.stdout.strip().splitlines()[-1]))
             print(f"run {i + 1} {mode}: {runs[mode][-1]['per_s']:.0f} answers/s", file=sys.stderr)
