@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from typer.testing import CliRunner
 
 from grader.bank import DEFAULT_BANK, Bank, load_bank
+from grader.cli import app
 from grader.embedding import Embedder
 from grader.scoring import Scorer
 
@@ -44,6 +46,17 @@ def suite() -> dict[str, list[dict]]:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         found[data["question_id"]] = data["answers"]
     return found
+
+
+@pytest.fixture
+def cli(scorer):
+    """Invoke the CLI in-process (the model, already loaded by `scorer`, is shared)."""
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | bytes | None = None):
+        return runner.invoke(app, list(args), input=input, catch_exceptions=False)
+
+    return invoke
 
 
 def write(folder: Path, relative: str, text: str) -> Path:

@@ -24,16 +24,6 @@ GOOD = (
 )
 
 
-@pytest.fixture
-def run(scorer):
-    runner = CliRunner()
-
-    def invoke(*args: str, input: str | None = None):
-        return runner.invoke(app, list(args), input=input, catch_exceptions=False)
-
-    return invoke
-
-
 @pytest.fixture(scope="module")
 def calibration_file(tmp_path_factory, scorer):
     """A calibration fitted by the command on the sample file (shared by the tests below)."""
@@ -138,15 +128,15 @@ def test_calibrate_writes_a_loadable_file(calibration_file):
     assert "grouped 4-fold CV" in calibration.fitted_on["tested"]
 
 
-def test_grade_with_calibration_replaces_score_and_keeps_raw(run, tmp_path, calibration_file):
+def test_grade_with_calibration_replaces_score_and_keeps_raw(cli, tmp_path, calibration_file):
     source = tmp_path / "answers.csv"
     source.write_text(
         f'question_id,answer\nlearning-rate,"{GOOD}"\nlearning-rate,It is a number.\n'
         "mcq-softmax-output,b\n",
         encoding="utf-8",
     )
-    plain = run("grade", str(source))
-    calibrated = run("grade", str(source), "--calibration", str(calibration_file))
+    plain = cli("grade", str(source))
+    calibrated = cli("grade", str(source), "--calibration", str(calibration_file))
     assert plain.exit_code == calibrated.exit_code == 0
     before = list(csv.DictReader(io.StringIO(plain.stdout)))
     after = list(csv.DictReader(io.StringIO(calibrated.stdout)))
@@ -158,30 +148,30 @@ def test_grade_with_calibration_replaces_score_and_keeps_raw(run, tmp_path, cali
     assert after[2]["score"] == "100.0"  # multiple choice stays exact
 
 
-def test_score_with_calibration(run, calibration_file):
-    result = run("score", "learning-rate", GOOD, "--json", "--calibration", str(calibration_file))
+def test_score_with_calibration(cli, calibration_file):
+    result = cli("score", "learning-rate", GOOD, "--json", "--calibration", str(calibration_file))
     data = json.loads(result.stdout)
     assert "raw_score" in data and data["score"] != data["raw_score"]
     assert any("calibrated" in note for note in data["notes"])
 
 
-def test_broken_calibration_is_refused(run, tmp_path):
+def test_broken_calibration_is_refused(cli, tmp_path):
     path = tmp_path / "c.json"
     path.write_text('{"format": "grader-calibration", "version": 1}', encoding="utf-8")
-    result = run("score", "learning-rate", GOOD, "--calibration", str(path))
+    result = cli("score", "learning-rate", GOOD, "--calibration", str(path))
     assert result.exit_code == 2 and "kind must be" in result.output
 
 
-def test_calibration_of_another_model_is_refused(run, tmp_path, calibration_file):
+def test_calibration_of_another_model_is_refused(cli, tmp_path, calibration_file):
     data = json.loads(calibration_file.read_text(encoding="utf-8"))
     data["model"] = "some-other-model"
     path = tmp_path / "other.json"
     path.write_text(json.dumps(data), encoding="utf-8")
-    result = run("score", "learning-rate", GOOD, "--calibration", str(path))
+    result = cli("score", "learning-rate", GOOD, "--calibration", str(path))
     assert result.exit_code == 2 and "fitted with model some-other-model" in result.output
 
 
-def test_calibrate_against_the_bank_uses_its_rubrics(run, tmp_path):
+def test_calibrate_against_the_bank_uses_its_rubrics(cli, tmp_path):
     """Past grades of the bank's own questions: coverage from the rubric enters the fit."""
     lines = ["question_id,question,answer,score,max_score"]
     for qid in ("learning-rate", "dropout"):
@@ -191,7 +181,7 @@ def test_calibrate_against_the_bank_uses_its_rubrics(run, tmp_path):
     source = tmp_path / "past.csv"
     source.write_text("\n".join(lines) + "\n", encoding="utf-8")
     target = tmp_path / "c.json"
-    result = run("calibrate", str(source), "-o", str(target), "--use-bank", "--folds", "2")
+    result = cli("calibrate", str(source), "-o", str(target), "--use-bank", "--folds", "2")
     assert result.exit_code == 1  # the relu row is named and left out; the rest is fitted
     assert "line 22: no question in the bank matches question_id or text 'relu'" in result.output
     calibration = load(target)

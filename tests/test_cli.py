@@ -9,9 +9,6 @@ import subprocess
 import sys
 
 import pytest
-from typer.testing import CliRunner
-
-from grader.cli import app
 
 from .conftest import write
 
@@ -22,37 +19,26 @@ GOOD = (
 )
 
 
-@pytest.fixture
-def run(scorer):
-    """Invoke the CLI in-process (the model, already loaded by `scorer`, is shared)."""
-    runner = CliRunner()
-
-    def invoke(*args: str, input: str | bytes | None = None):
-        return runner.invoke(app, list(args), input=input, catch_exceptions=False)
-
-    return invoke
-
-
 def rows(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
-def test_validate_builtin_bank(run):
-    result = run("validate")
+def test_validate_builtin_bank(cli):
+    result = cli("validate")
     assert result.exit_code == 0
     assert "OK: 47 questions (37 free-text, 10 multiple-choice)" in result.output
 
 
-def test_validate_reports_file_line_field(run, tmp_path):
+def test_validate_reports_file_line_field(cli, tmp_path):
     write(tmp_path, "reference_answers/a.yaml", "id: a\nlevel: guru\ntopic: x\nquestion: What?\n")
-    result = run("validate", "--bank", str(tmp_path))
+    result = cli("validate", "--bank", str(tmp_path))
     assert result.exit_code == 1
     assert "a.yaml:2: level:" in result.output
 
 
 @pytest.mark.parametrize("fmt", ["table", "json", "csv"])
-def test_questions_list_formats(run, fmt):
-    result = run("questions", "list", "--format", fmt)
+def test_questions_list_formats(cli, fmt):
+    result = cli("questions", "list", "--format", fmt)
     assert result.exit_code == 0
     if fmt == "json":
         data = json.loads(result.output)
@@ -63,14 +49,14 @@ def test_questions_list_formats(run, fmt):
         assert "learning-rate" in result.output
 
 
-def test_score_explains(run):
-    result = run("score", "learning-rate", GOOD)
+def test_score_explains(cli):
+    result = cli("score", "learning-rate", GOOD)
     assert result.exit_code == 0
     assert "PASS" in result.output and "too high" in result.output
 
 
-def test_score_json_from_stdin(run):
-    result = run("score", "learning-rate", "--json", input=GOOD)
+def test_score_json_from_stdin(cli):
+    result = cli("score", "learning-rate", "--json", input=GOOD)
     data = json.loads(result.output)
     assert data["passed"] is True and data["question_id"] == "learning-rate"
     assert {p["id"] for p in data["points"] if p["status"] == "covered"} >= {"step-size"}
@@ -84,8 +70,8 @@ def test_score_json_from_stdin(run):
         (("score", "learning-rate", "x" * 100_000), "limit is 10,000"),
     ],
 )
-def test_score_bad_input(run, args, message):
-    result = run(*args)
+def test_score_bad_input(cli, args, message):
+    result = cli(*args)
     assert result.exit_code == 2
     assert message in result.output
 
@@ -105,10 +91,10 @@ ANSWERS = f"""answer_id,candidate,question_id,question,answer
 """
 
 
-def test_grade_csv_keeps_good_rows_and_names_bad_ones(run, tmp_path):
+def test_grade_csv_keeps_good_rows_and_names_bad_ones(cli, tmp_path):
     source = write(tmp_path, "answers.csv", ANSWERS)
     target = tmp_path / "scored.csv"
-    result = run("grade", str(source), "-o", str(target))
+    result = cli("grade", str(source), "-o", str(target))
     assert result.exit_code == 1
     out = rows(target.read_text(encoding="utf-8"))
     assert [r["answer_id"] for r in out] == ["1", "2", "3", "4", "5", "6", "7"]
@@ -124,9 +110,9 @@ def test_grade_csv_keeps_good_rows_and_names_bad_ones(run, tmp_path):
     assert "answers.csv: line 5: unknown question_id" in result.output
 
 
-def test_grade_jsonl_stdin_to_stdout(run):
+def test_grade_jsonl_stdin_to_stdout(cli):
     text = f'question_id,answer\nlearning-rate,"{GOOD}"\n'
-    result = run("grade", "-", "--format", "jsonl", input=text)
+    result = cli("grade", "-", "--format", "jsonl", input=text)
     assert result.exit_code == 0
     record = json.loads(result.stdout.splitlines()[0])
     assert record["passed"] == "true" and record["covered_points"]
@@ -142,17 +128,17 @@ def test_grade_jsonl_stdin_to_stdout(run):
         (b'question_id,answer\nlearning-rate,"unclosed\n', "not valid CSV"),
     ],
 )
-def test_grade_broken_files(run, tmp_path, content, message):
+def test_grade_broken_files(cli, tmp_path, content, message):
     source = tmp_path / "bad.csv"
     source.write_bytes(content)
-    result = run("grade", str(source), "-o", str(tmp_path / "out.csv"))
+    result = cli("grade", str(source), "-o", str(tmp_path / "out.csv"))
     assert result.exit_code == 2
     assert message in result.output
     assert "Traceback" not in result.output
 
 
-def test_grade_missing_file(run, tmp_path):
-    result = run("grade", str(tmp_path / "nope.csv"))
+def test_grade_missing_file(cli, tmp_path):
+    result = cli("grade", str(tmp_path / "nope.csv"))
     assert result.exit_code == 2 and "cannot read" in result.output
 
 

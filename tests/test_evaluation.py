@@ -9,10 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from typer.testing import CliRunner
 
 from grader.batch import InputError
-from grader.cli import app
 from grader.evaluation import (
     Fold,
     Holdout,
@@ -28,17 +26,6 @@ from .graded_sample import ANSWERS, graded_csv
 
 DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 HEADER = "question,reference_answer,answer,score,max_score\n"
-
-
-@pytest.fixture
-def run(scorer):
-    """Invoke the CLI in-process (the model, already loaded by `scorer`, is shared)."""
-    runner = CliRunner()
-
-    def invoke(*args: str):
-        return runner.invoke(app, list(args), catch_exceptions=False)
-
-    return invoke
 
 
 # ---------------------------------------------------------------- metrics by hand
@@ -165,10 +152,10 @@ def test_bank_from_file_keeps_every_reference_and_odd_questions():
 # ---------------------------------------------------------------- the command
 
 
-def test_evaluate_prints_agreement(run, tmp_path):
+def test_evaluate_prints_agreement(cli, tmp_path):
     path = tmp_path / "graded.csv"
     path.write_text(graded_csv(), encoding="utf-8")
-    result = run("evaluate", str(path), "--json", "--folds", "4")
+    result = cli("evaluate", str(path), "--json", "--folds", "4")
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["rows"] == sum(map(len, ANSWERS.values())) and report["questions"] == 4
@@ -184,10 +171,10 @@ def test_evaluate_prints_agreement(run, tmp_path):
     assert holdout["calibrated"]["rmse"] < 2.0
 
 
-def test_evaluate_binary_file_reports_accuracy_and_f1(run, tmp_path):
+def test_evaluate_binary_file_reports_accuracy_and_f1(cli, tmp_path):
     path = tmp_path / "graded.csv"
     path.write_text(graded_csv(binary=True), encoding="utf-8")
-    result = run("evaluate", str(path), "--folds", "2")
+    result = cli("evaluate", str(path), "--folds", "2")
     assert result.exit_code == 0
     assert "acc" in result.stdout and "F1" in result.stdout and "calibrated" in result.stdout
 
@@ -201,27 +188,27 @@ def test_evaluate_binary_file_reports_accuracy_and_f1(run, tmp_path):
         (HEADER.encode() + b"What is it?,A reference answer,An answer,x,5\n", "no usable rows", 2),
     ],
 )
-def test_evaluate_broken_files(run, tmp_path, content, message, code):
+def test_evaluate_broken_files(cli, tmp_path, content, message, code):
     path = tmp_path / "bad.csv"
     path.write_bytes(content)
-    result = run("evaluate", str(path))
+    result = cli("evaluate", str(path))
     assert result.exit_code == code
     assert message in result.output and "Traceback" not in result.output
 
 
-def test_evaluate_names_bad_lines_and_grades_the_rest(run, tmp_path):
+def test_evaluate_names_bad_lines_and_grades_the_rest(cli, tmp_path):
     lines = graded_csv().splitlines()
     lines.insert(3, "dropout,What is dropout and why does it help?,Ref text here,An answer,high,5")
     path = tmp_path / "graded.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    result = run("evaluate", str(path), "--json", "--folds", "4")
+    result = cli("evaluate", str(path), "--json", "--folds", "4")
     assert result.exit_code == 1
     assert "graded.csv: line 4: score 'high' is not a number" in result.output
     report = json.loads(result.stdout)
     assert report["rows"] == 40
 
 
-def test_evaluate_on_a_slice_of_mohler(run, tmp_path):
+def test_evaluate_on_a_slice_of_mohler(cli, tmp_path):
     source = DATASETS / "mohler2011.csv"
     if not source.is_file():
         pytest.skip("../shared/datasets/mohler2011.csv is not here")
@@ -233,7 +220,7 @@ def test_evaluate_on_a_slice_of_mohler(run, tmp_path):
         writer = csv.DictWriter(handle, fieldnames=list(keep[0]))
         writer.writeheader()
         writer.writerows(keep)
-    result = run("evaluate", str(path), "--json", "--folds", "3")
+    result = cli("evaluate", str(path), "--json", "--folds", "3")
     assert result.exit_code == 0
     calibrated = json.loads(result.stdout)["sets"][0]["calibrated"]
     assert calibrated["n"] == len(keep) and calibrated["rmse"] < 1.5

@@ -6,7 +6,6 @@ app's loader); the store goes to a private GRADER_DATA_DIR under tmp_path.
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 import json
@@ -39,6 +38,8 @@ from grader.tui.screens.interview import (
 from grader.tui.widgets import ScoreCard
 from tests.test_tui_snapshots import ANSWER, learning_rate_result
 
+from .pilot import run, settle
+
 SIZE = (120, 40)
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 GOOD = (
@@ -62,20 +63,6 @@ def make_app(bank, scorer):
         return InterviewApp(bank, clock=lambda: T0, **kwargs)
 
     return make
-
-
-def run(coroutine) -> None:
-    asyncio.run(coroutine)
-
-
-async def settle(pilot) -> None:
-    """Let the model load and scoring finish, and the screen catch up."""
-    for _ in range(600):
-        if pilot.app.model_state != "loading":
-            break
-        await pilot.pause(0.05)
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def open_store(data_dir) -> Store:

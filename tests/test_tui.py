@@ -7,7 +7,6 @@ through its loader so the model-loading worker runs too, without loading the mod
 
 from __future__ import annotations
 
-import asyncio
 import io
 import threading
 from datetime import UTC, datetime, timedelta
@@ -27,6 +26,8 @@ from grader.tui.screens.progress import ProgressScreen
 from grader.tui.screens.questions import QuestionsScreen
 from grader.tui.screens.result import ResultScreen
 from grader.tui.widgets import AttemptTable, ModelStatus, QuestionTable, ScoreCard
+
+from .pilot import run, settle
 
 SIZE = (120, 40)
 GOOD = (
@@ -71,20 +72,6 @@ def plain(renderable) -> str:
     console = Console(width=120, record=True, file=io.StringIO())
     console.print(renderable)
     return console.export_text()
-
-
-def run(coroutine) -> None:
-    asyncio.run(coroutine)
-
-
-async def settle(pilot) -> None:
-    """Let the model load and grading finish, and the screen catch up."""
-    for _ in range(600):
-        if pilot.app.model_state != "loading":
-            break
-        await pilot.pause(0.05)
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def open_question(pilot, question_id: str) -> AnswerScreen:
