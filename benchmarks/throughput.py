@@ -43,7 +43,7 @@ def run_once(mode: str, count: int) -> dict:
         results = scorer.score_many(answers)
         checksum = sum(r.score for r in results)
     else:
-        model = embedder._model  # the bare sentence-transformer, as a cosine script would use it
+        model = embedder.runner.model  # the bare sentence-transformer, as a cosine script uses it
         refs = {q.id: q.references for q in bank.free_text()}
         ref_vecs = {
             qid: model.encode(texts, normalize_embeddings=True) for qid, texts in refs.items()

@@ -50,13 +50,12 @@ EMPTY = Alignment(0.0, 0.0, 0.0, 0.0, 0, 0)
 class WordVectors:
     """Contextual vectors for every word of a text, computed once per text.
 
-    The Embedder only returns pooled sentence vectors, so this runs the same model's
-    transformer itself (through the embedder's loaded model: nothing is loaded twice).
+    The Embedder only returns pooled sentence vectors, so this asks the embedder's runner for
+    the transformer's token states (the same loaded model: nothing is loaded twice).
     """
 
     def __init__(self, embedder: Embedder, batch_size: int = 64, keep: int = RECENT_TEXTS):
-        # The Embedder has no public way to reach token vectors yet; its model is shared.
-        self._model = embedder._model
+        self._runner = embedder.runner
         # Only the most recently used texts are kept (references come back, answers do not),
         # so memory stays bounded however long the file.
         self._memory: OrderedDict[str, Words] = OrderedDict()
@@ -79,25 +78,8 @@ class WordVectors:
         return [found[t] for t in texts]
 
     def _encode(self, texts: list[str]) -> list[Words]:
-        import torch
-
-        tokenizer = self._model.tokenizer
-        encoded = tokenizer(
-            texts,
-            padding=True,
-            truncation=True,
-            max_length=self._model.max_seq_length,
-            return_tensors="pt",
-        )
-        with torch.inference_mode():
-            hidden = (
-                self._model[0]
-                .auto_model(
-                    input_ids=encoded["input_ids"], attention_mask=encoded["attention_mask"]
-                )
-                .last_hidden_state.float()
-                .numpy()
-            )
+        encoded = self._runner.tokenize(texts)
+        hidden = self._runner.token_states(encoded)
         found = []
         for i, text in enumerate(texts):
             pieces: dict[int, list[int]] = {}

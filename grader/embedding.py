@@ -12,6 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
+from grader.backends import Backend, BackendError, OnnxRunner, Runner, TorchRunner
+
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 RECENT_TEXTS = 50_000
 """How many answer texts stay embedded in memory (about 75 MB of vectors)."""
@@ -81,15 +83,18 @@ class EmbeddingCache:
 
 
 @cache
-def _load(source: str):
+def _load(source: str, backend: Backend, onnx_folder: Path | None) -> Runner:
     """Load a model once per process: the CLI, the apps and the tests share it."""
     try:
-        import transformers
-        from sentence_transformers import SentenceTransformer
+        if backend is Backend.torch:
+            return TorchRunner(source)
+        from grader.onnx_export import export
 
-        transformers.logging.disable_progress_bar()
-        transformers.logging.set_verbosity_error()
-        return SentenceTransformer(source, device="cpu")
+        if onnx_folder is None:
+            raise BackendError("the ONNX backends need a folder to keep the exported model in")
+        return OnnxRunner(source, export(source, onnx_folder, backend))
+    except BackendError as exc:
+        raise ModelError(str(exc)) from exc
     except Exception as exc:  # any load failure comes from the user's model option
         raise ModelError(f"cannot load sentence-transformer {source!r}: {exc}") from exc
 
@@ -102,19 +107,25 @@ class Embedder:
         model: str | None = None,
         cache: EmbeddingCache | None = None,
         batch_size: int = 64,
+        backend: Backend | str = Backend.torch,
+        onnx_folder: Path | None = None,
     ):
-        self.label, source = resolve_model(model)
-        self._model = _load(source)
+        """`onnx_folder` keeps ONNX exports, a subfolder per model; only ONNX backends use it."""
+        backend = Backend(backend)
+        label, source = resolve_model(model)
+        self.label = label if backend is Backend.torch else f"{label}+{backend}"
+        folder = onnx_folder / EmbeddingCache.key(label)[:16] if onnx_folder else None
+        self.runner = _load(source, backend, folder)
         self._memory: dict[str, np.ndarray] = {}
         self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache = cache
         self.batch_size = batch_size
-        self.dimension = self._model.get_embedding_dimension()
+        self.dimension = self.runner.dimension
 
     @property
     def vocabulary(self) -> set[str]:
         """Whole-word entries of the tokenizer's vocabulary (used to spot gibberish)."""
-        vocab = getattr(self._model.tokenizer, "vocab", {})
+        vocab = getattr(self.runner.tokenizer, "vocab", {})
         return {w for w in vocab if w.isalpha()}
 
     def encode(self, texts: Sequence[str], persist: bool = False) -> np.ndarray:
@@ -136,13 +147,7 @@ class Embedder:
         if missing:
             # Sorting by length keeps padding small inside each batch.
             missing.sort(key=len)
-            vectors = self._model.encode(
-                missing,
-                batch_size=self.batch_size,
-                normalize_embeddings=True,
-                convert_to_numpy=True,
-                show_progress_bar=False,
-            ).astype(np.float32)
+            vectors = self.runner.sentence_vectors(missing, self.batch_size)
             fresh = dict(zip(missing, vectors, strict=True))
             if persist:
                 self._memory.update(fresh)

@@ -13,25 +13,25 @@ from grader.scoring import Scorer
 from .test_bank import GOOD_QUESTION, make_bank
 
 
-class CountingModel:
-    """Wraps the real model and records every text it is asked to embed."""
+class CountingRunner:
+    """Wraps the real model runner and records every text it is asked to embed."""
 
-    def __init__(self, model):
-        self.model = model
+    def __init__(self, runner):
+        self.runner = runner
         self.seen: list[str] = []
 
-    def encode(self, texts, **kwargs):
+    def sentence_vectors(self, texts, batch_size):
         self.seen.extend(texts)
-        return self.model.encode(texts, **kwargs)
+        return self.runner.sentence_vectors(texts, batch_size)
 
     def __getattr__(self, name):
-        return getattr(self.model, name)
+        return getattr(self.runner, name)
 
 
-def counting_embedder(cache: EmbeddingCache) -> tuple[Embedder, CountingModel]:
+def counting_embedder(cache: EmbeddingCache | None = None) -> tuple[Embedder, CountingRunner]:
     embedder = Embedder(cache=cache)
-    counter = CountingModel(embedder._model)
-    embedder._model = counter
+    counter = CountingRunner(embedder.runner)
+    embedder.runner = counter
     return embedder, counter
 
 
@@ -57,10 +57,8 @@ def test_second_start_embeds_only_what_changed(tmp_path):
     ]
 
 
-def test_identical_texts_are_embedded_once(embedder):
-    counter = CountingModel(embedder._model)
-    fresh = Embedder()
-    fresh._model = counter
+def test_identical_texts_are_embedded_once():
+    fresh, counter = counting_embedder()
     vectors = fresh.encode(["same text here", "other text", "same text here"])
     assert sorted(counter.seen) == ["other text", "same text here"]
     assert np.allclose(vectors[0], vectors[2])

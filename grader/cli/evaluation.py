@@ -11,9 +11,11 @@ import numpy as np
 import typer
 from rich.table import Table
 
+from grader.backends import Backend
 from grader.batch import InputError, decode
 from grader.calibration import Calibration, CalibrationError, calibrate_results, fit, load
 from grader.cli.common import (
+    BackendOption,
     BankOption,
     ModelOption,
     app,
@@ -81,7 +83,13 @@ def _read(path: Path, with_references: bool = True) -> GradedFile:
         raise fail(str(exc)) from None
 
 
-def _grade(path: Path, model: str | None, use_bank: bool = False, bank_dir: Path | None = None):
+def _grade(
+    path: Path,
+    model: str | None,
+    backend: Backend,
+    use_bank: bool = False,
+    bank_dir: Path | None = None,
+):
     """Read, build the bank, grade and extract features; report the rows that were refused."""
     graded = _read(path, with_references=not use_bank)
     bank = attach_bank(graded, open_bank(bank_dir)) if use_bank else build_bank(graded)
@@ -89,7 +97,7 @@ def _grade(path: Path, model: str | None, use_bank: bool = False, bank_dir: Path
         err.print(problem, highlight=False, markup=False)
     if not graded.rows:
         raise fail(f"{path}: no usable rows")
-    scorer = open_scorer(bank, model)
+    scorer = open_scorer(bank, model, backend)
     extractor = FeatureExtractor(scorer.embedder)
     with progress_bar(len(graded.rows)) as advance:
         results, X = grade(graded.rows, scorer, extractor, progress=advance)
@@ -137,6 +145,7 @@ def _finish(graded: GradedFile) -> None:
 def evaluate_command(
     file: FileArgument,
     model: ModelOption = None,
+    backend: BackendOption = Backend.torch,
     folds: FoldsOption = DEFAULT_FOLDS,
     use_bank: UseBankOption = False,
     bank: BankOption = None,
@@ -151,7 +160,7 @@ def evaluate_command(
 
     Example: grader evaluate ../shared/datasets/mohler2011.csv
     """
-    graded, _, results, X = _grade(file, model, use_bank, bank)
+    graded, _, results, X = _grade(file, model, backend, use_bank, bank)
     report = evaluate(graded.rows, results, X, folds=folds)
     if as_json:
         out.print_json(json.dumps(report))
@@ -168,6 +177,7 @@ def calibrate_command(
         Path, typer.Option("--output", "-o", help="Where to write the calibration (JSON).")
     ],
     model: ModelOption = None,
+    backend: BackendOption = Backend.torch,
     folds: FoldsOption = DEFAULT_FOLDS,
     use_bank: UseBankOption = False,
     bank: BankOption = None,
@@ -182,7 +192,7 @@ def calibrate_command(
 
     Example: grader calibrate past-grades.csv -o calibration.json
     """
-    graded, scorer, results, X = _grade(file, model, use_bank, bank)
+    graded, scorer, results, X = _grade(file, model, backend, use_bank, bank)
     report = evaluate(graded.rows, results, X, folds=folds)
     y01 = np.array([r.normalised for r in graded.rows])
     try:

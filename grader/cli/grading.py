@@ -11,8 +11,10 @@ from typing import Annotated
 
 import typer
 
+from grader.backends import Backend
 from grader.batch import InputError, decode, read_answers
 from grader.cli.common import (
+    BackendOption,
     BankOption,
     ModelOption,
     OutputFormat,
@@ -37,6 +39,7 @@ def score(
     ] = None,
     bank: BankOption = None,
     model: ModelOption = None,
+    backend: BackendOption = Backend.torch,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     calibration: CalibrationOption = None,
 ) -> None:
@@ -55,7 +58,7 @@ def score(
     if problem:
         raise fail(problem)
     calibrated = load_calibration(calibration)
-    scorer = open_scorer(loaded, model)
+    scorer = open_scorer(loaded, model, backend)
     result = scorer.score(question_id, answer)
     extra = {}
     if calibrated:
@@ -75,6 +78,7 @@ def grade(
     format: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.csv,
     bank: BankOption = None,
     model: ModelOption = None,
+    backend: BackendOption = Backend.torch,
     calibration: CalibrationOption = None,
 ) -> None:
     """Grade every answer of a CSV file.
@@ -99,7 +103,7 @@ def grade(
 
     calibrated = load_calibration(calibration)
     todo = [r for r in parsed.rows if not r.error]
-    scorer = open_scorer(loaded, model) if todo else None
+    scorer = open_scorer(loaded, model, backend) if todo else None
     results = {}
     if scorer:
         with progress_bar(len(todo)) as (advance):

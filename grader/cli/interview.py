@@ -8,7 +8,17 @@ from typing import Annotated
 
 import typer
 
-from grader.cli.common import BankOption, ModelOption, app, cache_path, fail, open_bank, out
+from grader.backends import Backend
+from grader.cli.common import (
+    BackendOption,
+    BankOption,
+    ModelOption,
+    app,
+    fail,
+    load_scorer,
+    open_bank,
+    out,
+)
 
 
 class ReportFormat(StrEnum):
@@ -30,6 +40,7 @@ def interview(
     ] = None,
     bank: BankOption = None,
     model: ModelOption = None,
+    backend: BackendOption = Backend.torch,
 ) -> None:
     """Run a technical screen: score each answer live, accept or override it, with notes.
 
@@ -38,9 +49,7 @@ def interview(
     Everything is saved as it happens in the history database (GRADER_DATA_DIR).
     """
     # Imported here so that the other commands don't pay for loading Textual.
-    from grader.embedding import Embedder, EmbeddingCache
     from grader.interview import SetFileError, load_question_set
-    from grader.scoring import Scorer
     from grader.tui.interview_app import InterviewApp
 
     loaded = open_bank(bank)
@@ -51,10 +60,12 @@ def interview(
         except SetFileError as exc:
             raise fail(str(exc)) from None
 
-    def load_scorer() -> Scorer:
-        return Scorer(loaded, Embedder(model, cache=EmbeddingCache(cache_path())))
-
-    InterviewApp(loaded, load_scorer=load_scorer, question_set=chosen, candidate=candidate).run()
+    InterviewApp(
+        loaded,
+        load_scorer=lambda: load_scorer(loaded, model, backend),
+        question_set=chosen,
+        candidate=candidate,
+    ).run()
 
 
 @app.command()

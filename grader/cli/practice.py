@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-from grader.cli.common import BankOption, ModelOption, app, cache_path, open_bank
+from grader.backends import Backend
+from grader.cli.common import BackendOption, BankOption, ModelOption, app, load_scorer, open_bank
 
 
 @app.command()
-def practice(bank: BankOption = None, model: ModelOption = None) -> None:
+def practice(
+    bank: BankOption = None, model: ModelOption = None, backend: BackendOption = Backend.torch
+) -> None:
     """Practise in a full-screen app: answer questions, read explained scores, review on time.
 
     History, drafts and review dates are kept in the user data folder (GRADER_DATA_DIR
     overrides it). The app opens at once; the model loads in the background.
     """
     # Imported here so that the other commands don't pay for loading Textual.
-    from grader.embedding import Embedder, EmbeddingCache
-    from grader.scoring import Scorer
     from grader.tui.app import GraderApp
 
     loaded = open_bank(bank)
 
-    def load_scorer() -> Scorer:
-        return Scorer(loaded, Embedder(model, cache=EmbeddingCache(cache_path())))
-
-    GraderApp(loaded, load_scorer=load_scorer).run()
+    GraderApp(loaded, load_scorer=lambda: load_scorer(loaded, model, backend)).run()
