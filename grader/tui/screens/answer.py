@@ -201,7 +201,9 @@ class AnswerScreen(GraderScreen):
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
-        self.set_class(busy, "-busy")
+        # The spinner is for the wait on the model; grading itself is over before it would
+        # turn, and its animation only competes with the grading thread for the interpreter.
+        self.query_one("#grading").display = busy and not self.grader.model_ready
         self.query_one("#submit", Button).disabled = busy
         if busy:
             waiting = "waiting for the model to load…" if not self.grader.model_ready else ""

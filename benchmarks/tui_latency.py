@@ -1,0 +1,144 @@
+"""How fast the practice app feels: time to its first screen, and from submit to a score.
+
+    python benchmarks/tui_latency.py                       # 5 starts, 20 answers, torch
+    python benchmarks/tui_latency.py --backend onnx --starts 3 --answers 10
+
+First screen: wall time from launching a fresh Python process (interpreter start, imports,
+bank loading) to the question list being mounted, with the model still loading in the
+background, as `grader practice` does. Score: once the model is loaded, wall time from pressing
+ctrl+s on a typed answer to the first refresh after the score card is mounted; that includes
+saving the answer first, grading it and drawing the card. The app runs headless through
+Textual's pilot at 120x40, and the history goes to a temporary folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+SIZE = (120, 40)
+
+
+def first_screen_child() -> None:
+    """Run in a fresh process: print the wall clock when the question list is mounted."""
+    from grader.bank import load_bank
+    from grader.cli.common import load_scorer
+    from grader.tui.app import GraderApp
+    from grader.tui.screens.questions import QuestionsScreen
+
+    bank = load_bank()
+    app = GraderApp(bank, load_scorer=lambda: load_scorer(bank, None))
+
+    async def scenario() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            while not isinstance(app.screen, QuestionsScreen):
+                await pilot.pause(0.001)
+            print(time.time(), flush=True)
+
+    asyncio.run(scenario())
+
+
+def first_screen_seconds(starts: int) -> list[float]:
+    """Start the app `starts` times in fresh processes; seconds to the first screen each."""
+    seconds = []
+    for _ in range(starts):
+        launched = time.time()
+        proc = subprocess.run(
+            [sys.executable, __file__, "--first-screen-child"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        seconds.append(float(proc.stdout.strip().splitlines()[-1]) - launched)
+    return seconds
+
+
+def score_seconds(answers: int, backend: str) -> tuple[list[float], float]:
+    """Seconds from submit to score card for `answers` good answers, and the model load time."""
+    from textual.widgets import Input, TextArea
+
+    from benchmarks.gaming import suite_answers
+    from grader.bank import load_bank
+    from grader.cli.common import load_scorer
+    from grader.tui.app import GraderApp
+    from grader.tui.screens.questions import QuestionsScreen
+    from grader.tui.screens.result import ResultScreen
+    from grader.tui.widgets import ScoreCard
+
+    bank = load_bank()
+    started = time.perf_counter()
+    scorer = load_scorer(bank, None, backend)
+    load = time.perf_counter() - started
+    todo = [(q.id, suite_answers(q.id)["good"][0]) for q in bank.free_text()][:answers]
+    app = GraderApp(bank, scorer=scorer)
+    seconds = []
+
+    async def scenario() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            for question_id, answer in todo:
+                await pilot.press("slash")
+                app.screen.query_one("#search", Input).value = question_id
+                await pilot.press("enter", "enter")
+                await pilot.pause()
+                app.screen.query_one(TextArea).insert(answer)
+                await pilot.pause()
+                submitted = time.perf_counter()
+                await pilot.press("ctrl+s")
+                while not (isinstance(app.screen, ResultScreen) and app.screen.query(ScoreCard)):
+                    await asyncio.sleep(0.001)
+                painted = asyncio.Event()
+                app.screen.call_after_refresh(painted.set)  # runs once the card is drawn
+                await painted.wait()
+                seconds.append(time.perf_counter() - submitted)
+                await pilot.press("escape")
+                while not isinstance(app.screen, QuestionsScreen):
+                    await pilot.pause(0.001)
+
+    asyncio.run(scenario())
+    return seconds, load
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--starts", type=int, default=5, help="fresh starts to time")
+    parser.add_argument("--answers", type=int, default=20, help="answers to submit and time")
+    parser.add_argument("--backend", default="torch", choices=["torch", "onnx", "onnx-int8"])
+    parser.add_argument("--first-screen-child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    # A private history (and no stray drafts) whatever the user has practised.
+    os.environ.setdefault("GRADER_DATA_DIR", tempfile.mkdtemp(prefix="grader-bench-"))
+    if args.first_screen_child:
+        first_screen_child()
+        return
+
+    from rich.console import Console
+    from rich.table import Table
+
+    starts = first_screen_seconds(args.starts)
+    scores, load = score_seconds(args.answers, args.backend)
+    table = Table(title=f"Practice app latency ({args.backend} backend)")
+    for column in ("measure", "runs", "median", "max", "target"):
+        table.add_column(column, justify="left" if column == "measure" else "right")
+    table.add_row(
+        "first screen", str(len(starts)), f"{statistics.median(starts):.2f} s",
+        f"{max(starts):.2f} s", "< 1 s",
+    )  # fmt: skip
+    table.add_row(
+        "submit to score", str(len(scores)), f"{statistics.median(scores) * 1000:.0f} ms",
+        f"{max(scores) * 1000:.0f} ms", "< 300 ms",
+    )  # fmt: skip
+    table.add_row("model load (background)", "1", f"{load:.1f} s", "", "")
+    Console().print(table)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,115 @@
+"""The ONNX backends: exported offline from the bundled model, and measured against PyTorch."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from grader.alignment import WordVectors
+from grader.backends import Backend
+from grader.embedding import Embedder, ModelError, resolve_model
+from grader.onnx_export import export
+from grader.scoring import Scorer
+
+from .conftest import write
+
+TEXTS = [
+    "Backpropagation applies the chain rule from the loss back to every weight.",
+    "ReLU",
+    "A learning rate that is too high makes the loss diverge; too low and training crawls.",
+    "asdf qwer zxcv",
+    "Dropout randomly zeroes activations during training so units cannot co-adapt, "
+    "and it is switched off at inference time, when the full network is used.",
+]
+
+
+def onnx_folder() -> Path:
+    # The CLI exports under GRADER_CACHE_DIR too, so tests and CLI share one export.
+    return Path(os.environ["GRADER_CACHE_DIR"]) / "onnx"
+
+
+@pytest.fixture(scope="session")
+def onnx_scorer(bank) -> Scorer:
+    return Scorer(bank, Embedder(backend=Backend.onnx, onnx_folder=onnx_folder()))
+
+
+@pytest.fixture(scope="session")
+def int8_scorer(bank) -> Scorer:
+    return Scorer(bank, Embedder(backend=Backend.onnx_int8, onnx_folder=onnx_folder()))
+
+
+@pytest.fixture(scope="session")
+def suite_answers(suite) -> list[tuple[str, str]]:
+    return [(qid, a["text"]) for qid, answers in suite.items() for a in answers]
+
+
+def test_float_onnx_embeds_like_torch(embedder, onnx_scorer):
+    onnx = onnx_scorer.embedder
+    assert onnx.label == embedder.label + "+onnx"
+    cosines = np.sum(embedder.encode(TEXTS) * onnx.encode(TEXTS), axis=1)
+    assert cosines.min() > 0.9999
+
+
+def test_float_onnx_gives_the_same_scores(scorer, onnx_scorer, suite_answers):
+    torch_scores = np.array([r.score for r in scorer.score_many(suite_answers)])
+    onnx_scores = np.array([r.score for r in onnx_scorer.score_many(suite_answers)])
+    assert np.abs(torch_scores - onnx_scores).max() <= 0.5
+
+
+def test_int8_is_close_but_not_identical(scorer, int8_scorer, suite_answers):
+    torch_scores = np.array([r.score for r in scorer.score_many(suite_answers)])
+    int8_scores = np.array([r.score for r in int8_scorer.score_many(suite_answers)])
+    differences = np.abs(torch_scores - int8_scores)
+    assert np.median(differences) < 2
+    assert np.corrcoef(torch_scores, int8_scores)[0, 1] > 0.97
+    # Quantisation does change the numbers: that is why it is not the default.
+    assert differences.max() > 0
+
+
+def test_word_vectors_agree_across_backends(embedder, onnx_scorer):
+    torch_words = WordVectors(embedder).get(TEXTS)
+    onnx_words = WordVectors(onnx_scorer.embedder).get(TEXTS)
+    for a, b in zip(torch_words, onnx_words, strict=True):
+        assert a.stems == b.stems
+        assert np.allclose(a.vectors, b.vectors, atol=1e-3)
+
+
+def test_export_happens_once(onnx_scorer):
+    _, source = resolve_model(None)
+    folder = next(onnx_folder().iterdir())
+    before = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+    assert export(source, folder, Backend.onnx) == folder / "model.onnx"
+    assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == before
+    assert not [p for p in folder.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_models_without_mean_pooling_are_refused(tmp_path):
+    model = tmp_path / "cls-model"
+    modules = [
+        {"path": "", "type": "sentence_transformers.models.Transformer"},
+        {"path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
+    ]
+    write(model, "modules.json", json.dumps(modules))
+    write(model, "1_Pooling/config.json", json.dumps({"pooling_mode_cls_token": True}))
+    with pytest.raises(ModelError, match="mean pooling"):
+        Embedder(str(model), backend="onnx", onnx_folder=tmp_path / "onnx")
+
+
+def test_cli_backend_option(cli, onnx_scorer):
+    answer = "The learning rate is the step size gradient descent takes when updating weights."
+    by_torch = json.loads(cli("score", "learning-rate", answer, "--json").stdout)
+    result = cli("score", "learning-rate", answer, "--json", "--backend", "onnx")
+    assert result.exit_code == 0, result.output
+    by_onnx = json.loads(result.stdout)
+    assert by_onnx["model"].endswith("+onnx")
+    assert abs(by_onnx["score"] - by_torch["score"]) <= 0.5
+
+
+def test_cli_rejects_an_unknown_backend(cli):
+    result = cli("score", "learning-rate", "an answer", "--backend", "tensorrt")
+    assert result.exit_code == 2
+    assert "tensorrt" in result.output
