@@ -9,6 +9,7 @@ at once cannot leave a half-written model behind.
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 import warnings
@@ -104,11 +105,18 @@ def _quantise(plain: Path, target: Path) -> None:
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    quantize_dynamic(
-        plain,
-        target,
-        weight_type=QuantType.QInt8,
-        per_channel=True,
-        # The fused operators have no type information the quantiser can infer.
-        extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
-    )
+    # The quantiser logs advice on pre-processing through the root logger; it is not for users.
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)
+    try:
+        quantize_dynamic(
+            plain,
+            target,
+            weight_type=QuantType.QInt8,
+            per_channel=True,
+            # The fused operators have no type information the quantiser can infer.
+            extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+        )
+    finally:
+        root.setLevel(level)
