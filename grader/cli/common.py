@@ -59,8 +59,9 @@ BackendOption = Annotated[
     Backend,
     typer.Option(
         "--backend",
-        help="How to run the model: torch (default), onnx (same scores, faster; exported once)"
-        " or onnx-int8 (fastest, scores differ by a few points). ONNX needs grader\\[onnx].",
+        help="How to run the model: torch (default), onnx (the same scores, about 1.3x faster;"
+        " exported once) or onnx-int8 (fastest, but a score can move by tens of points, so not"
+        " for decisions). ONNX needs grader\\[onnx].",
         case_sensitive=False,
     ),
 ]
