@@ -176,7 +176,8 @@ class Embedder:
             fresh = {}
             for start in range(0, len(missing), self.batch_size):
                 batch = missing[start : start + self.batch_size]
-                fresh.update(zip(batch, self.runner.sentence_vectors(batch, self.batch_size)))
+                vectors = self.runner.sentence_vectors(batch, self.batch_size)
+                fresh.update(zip(batch, vectors, strict=True))
                 release_freed_memory()
             if persist:
                 self._memory.update(fresh)
