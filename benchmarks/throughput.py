@@ -35,7 +35,7 @@ def run_once(mode: str, count: int) -> dict:
 
     from benchmarks.answers import make_answers
     from grader.bank import load_bank
-    from grader.cli.common import cache_path
+    from grader.cli.common import onnx_path
     from grader.embedding import Embedder
     from grader.scoring import Scorer
 
@@ -44,7 +44,7 @@ def run_once(mode: str, count: int) -> dict:
     started = time.perf_counter()
     backend = mode.removeprefix("grader-") if mode != "baseline" else "torch"
     # No disk cache: bank texts are embedded inside the timing, as the baseline's are.
-    embedder = Embedder(backend=backend, onnx_folder=cache_path().parent / "onnx")
+    embedder = Embedder(backend=backend, onnx_folder=onnx_path())
     loaded = time.perf_counter()
     if mode != "baseline":
         scorer = Scorer(bank, embedder)
@@ -104,7 +104,8 @@ def main() -> None:
         table.add_column(column, justify="right")
     base = statistics.median(r["per_s"] for r in runs["baseline"])
     for mode, rs in runs.items():
-        label = "plain cosine baseline" if mode == "baseline" else f"grader, full ({mode[7:]})"
+        backend = mode.removeprefix("grader-")
+        label = "plain cosine baseline" if mode == "baseline" else f"grader, full ({backend})"
         per_s = statistics.median(r["per_s"] for r in rs)
         table.add_row(
             label,

@@ -98,11 +98,15 @@ def cache_path() -> Path:
     return Path(folder) / "embeddings.sqlite"
 
 
+def onnx_path() -> Path:
+    """Where ONNX exports of the model are kept, beside the embedding cache."""
+    return cache_path().parent / "onnx"
+
+
 def load_scorer(bank: Bank, model: str | None, backend: Backend = Backend.torch) -> Scorer:
     """A scorer for `bank`, with the embedding cache and ONNX exports in the user cache folder."""
-    folder = cache_path().parent
     embedder = Embedder(
-        model, cache=EmbeddingCache(cache_path()), backend=backend, onnx_folder=folder / "onnx"
+        model, cache=EmbeddingCache(cache_path()), backend=backend, onnx_folder=onnx_path()
     )
     return Scorer(bank, embedder)
 
