@@ -7,8 +7,8 @@ import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
+from grader.answers import check_answer
 from grader.bank import Bank
-from grader.scoring import check_answer
 
 OPTIONAL_COLUMNS = ("answer_id", "candidate")
 

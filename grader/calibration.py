@@ -17,9 +17,9 @@ from typing import Literal
 
 import numpy as np
 
+from grader.answers import GAMING_FLAGS
 from grader.features import FEATURE_NAMES, QUESTION_WEIGHT, FeatureExtractor
 from grader.models import Question, Result
-from grader.scoring import GAMING_FLAGS
 
 FORMAT = "grader-calibration"
 VERSION = 1

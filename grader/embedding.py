@@ -14,7 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from grader.backends import Backend, BackendError, OnnxRunner, Runner, TorchRunner
+from grader.backends import Backend, BackendError
+from grader.runners import OnnxRunner, Runner, TorchRunner
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 RECENT_TEXTS = 50_000

@@ -18,17 +18,17 @@ from dataclasses import dataclass, field
 import numpy as np
 from pydantic import ValidationError
 
+from grader.answers import check_answer
 from grader.bank import Bank, bank_from_questions, normalise_question
 from grader.batch import InputError, read_csv
 from grader.calibration import fit, is_binary
 from grader.features import FeatureExtractor
 from grader.models import Question, Result
-from grader.scoring import Scorer, check_answer
+from grader.scoring import Scorer
 
 REQUIRED_COLUMNS = ("question", "reference_answer", "answer", "score", "max_score")
 REFERENCE_SEPARATOR = " ||| "
 TRAIN_SPLIT = "train"
-DEFAULT_FOLDS = 5
 CHUNK = 256  # answers graded per batch: large enough to embed efficiently, small for progress
 _KIND_PREFIX = re.compile(r"^\s*\[[A-Za-z_]+\]\s*")
 _SLUG_JUNK = re.compile(r"[^a-z0-9]+")
@@ -300,7 +300,7 @@ class Holdout:
 
 
 def plan(
-    groups: Sequence[str], splits: Sequence[str] | None = None, folds: int = DEFAULT_FOLDS
+    groups: Sequence[str], splits: Sequence[str] | None = None, *, folds: int
 ) -> list[Holdout]:
     """How fitted parts are tested.
 
@@ -346,7 +346,8 @@ def evaluate(
     rows: Sequence[GradedRow],
     results: Sequence[Result],
     X: np.ndarray,
-    folds: int = DEFAULT_FOLDS,
+    *,
+    folds: int,
     use_split: bool = True,
 ) -> dict:
     """Agreement of the scorer's own score and of the calibrated score, per test set."""
@@ -356,7 +357,7 @@ def evaluate(
     raw = np.array([res.score for res in results]) / 100.0
     groups = [r.question_id for r in rows]
     splits = [r.split for r in rows] if use_split else None
-    holdouts = plan(groups, splits, folds)
+    holdouts = plan(groups, splits, folds=folds)
     report: dict = {
         "rows": len(rows),
         "questions": len(set(groups)),

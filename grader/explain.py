@@ -7,8 +7,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from grader.answers import FLAG_TEXT
 from grader.models import Result
-from grader.scoring import FLAG_TEXT
 
 RESULT_COLUMNS = [
     "score",

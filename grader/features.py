@@ -15,9 +15,9 @@ from collections.abc import Sequence
 import numpy as np
 
 from grader.alignment import Words, WordVectors, align
+from grader.answers import GAMING_FLAGS
 from grader.embedding import Embedder
 from grader.models import Question, Result
-from grader.scoring import GAMING_FLAGS
 from grader.text import polarity_flipped
 
 CHUNK = 256  # answers whose texts are embedded together

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import jinja2
 
+from grader.answers import FLAG_TEXT
 from grader.models import Question
-from grader.scoring import FLAG_TEXT
 from grader.store import InterviewAnswer, InterviewSession
 
 FORMATS = ("md", "html", "csv", "json")

@@ -28,13 +28,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from grader.answers import FLAG_TEXT, GAMING_FLAGS, check_answer, picked_option
 from grader.bank import Bank
 from grader.embedding import Embedder
 from grader.lexicon import Lexicon
 from grader.models import MisconceptionHit, PointResult, Question, Result
 from grader.text import (
     content_stems,
-    normalise,
     polarity_flipped,
     split_sentences,
     stop_word_ratio,
@@ -60,34 +60,7 @@ COPIED_QUESTION_SHARE = 0.8
 MIN_SENTENCE_WORDS = 3
 FRAGMENT_WORDS = 5  # from this length on, a sentence without function words is a keyword run
 FRAGMENT_STOP_RATIO = 0.12
-MAX_ANSWER_CHARS = 10_000
 CHUNK_ANSWERS = 512
-
-GAMING_FLAGS = (
-    "gibberish",
-    "copied_question",
-    "keyword_list",
-    "shuffled_words",
-    "off_topic",
-    "too_short",
-)
-FLAG_TEXT = {
-    "gibberish": "most words are not words",
-    "copied_question": "the answer repeats the question",
-    "keyword_list": "a list of keywords, not sentences",
-    "shuffled_words": "a reference answer's words in scrambled order",
-    "off_topic": "the answer is about something else",
-    "too_short": "too short to show understanding",
-}
-
-
-def check_answer(text: object) -> str | None:
-    """Why an answer cannot be graded, or None when it can."""
-    if not isinstance(text, str) or not text.strip():
-        return "the answer is empty"
-    if len(text) > MAX_ANSWER_CHARS:
-        return f"the answer has {len(text):,} characters; the limit is {MAX_ANSWER_CHARS:,}"
-    return None
 
 
 @dataclass
@@ -206,7 +179,7 @@ class Scorer:
     # ------------------------------------------------------------ choice questions
 
     def _score_choice(self, question: Question, answer: str) -> Result:
-        picked = _picked_option(answer, question.options)
+        picked = picked_option(answer, question.options)
         right = picked == question.answer
         if picked is None:
             note = (
@@ -453,16 +426,3 @@ def _looks_like_keywords(answer: str) -> bool:
         return True
     items = [words(part) for part in re.split(r"[,;\n|/]+", answer) if words(part)]
     return len(items) >= 6 and sum(map(len, items)) / len(items) <= 2.5
-
-
-def _picked_option(answer: str, options: dict[str, str]) -> str | None:
-    """The option key an answer names: 'b', '(b)', 'option B', or the option's text."""
-    text = normalise(answer).strip()
-    match = re.fullmatch(r"(?:option|answer)?\s*\(?([a-z0-9])\)?[.:)]?(?:\s.*)?", text)
-    if match and match.group(1) in options:
-        return match.group(1)
-    wanted = " ".join(words(answer))
-    for key, option in options.items():
-        if " ".join(words(option)) == wanted:
-            return key
-    return None

@@ -82,7 +82,7 @@ def test_grouped_folds_never_test_on_a_fitted_question():
 
 def test_split_column_fits_on_train_and_tests_each_other_split():
     splits = ["train"] * 6 + ["test-a"] * 2 + ["test-b"] * 2
-    sets = plan([f"q{i}" for i in range(10)], splits)
+    sets = plan([f"q{i}" for i in range(10)], splits, folds=5)
     assert [s.name for s in sets] == ["test-a", "test-b"]
     assert list(sets[0].folds[0].train) == list(range(6))
     assert list(sets[1].rows) == [8, 9]
@@ -100,7 +100,7 @@ def test_a_fold_with_one_class_predicts_it():
 
 
 def test_one_question_leaves_nothing_to_fit():
-    assert plan(["q"] * 5) == []
+    assert plan(["q"] * 5, folds=5) == []
 
 
 # ---------------------------------------------------------------- reading files

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from benchmarks.gaming import FILLER, GAMING_KINDS, gaming_answers
-from grader.scoring import check_answer
+from grader.answers import check_answer
 
 LR_GOOD = (
     "The learning rate controls how large a step the optimiser takes along the negative "

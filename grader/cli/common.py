@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import platformdirs
 import typer
@@ -14,8 +14,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from grader.backends import Backend
 from grader.bank import Bank, BankError, load_bank
-from grader.embedding import Embedder, EmbeddingCache, ModelError
-from grader.scoring import Scorer
+
+if TYPE_CHECKING:
+    from grader.scoring import Scorer
 
 app = typer.Typer(
     help="Grade free-text answers to deep-learning interview questions, and explain the grade.",
@@ -105,6 +106,11 @@ def onnx_path() -> Path:
 
 def load_scorer(bank: Bank, model: str | None, backend: Backend = Backend.torch) -> Scorer:
     """A scorer for `bank`, with the embedding cache and ONNX exports in the user cache folder."""
+    # The engine (numpy, the model's libraries) is imported only when a command needs it, so
+    # the practice app's first screen and `--help` do not wait for it.
+    from grader.embedding import Embedder, EmbeddingCache
+    from grader.scoring import Scorer
+
     embedder = Embedder(
         model, cache=EmbeddingCache(cache_path()), backend=backend, onnx_folder=onnx_path()
     )
@@ -116,6 +122,8 @@ def open_scorer(bank: Bank, model: str | None, backend: Backend = Backend.torch)
     message = "loading the model…"
     if backend is not Backend.torch:
         message = "loading the model (the first ONNX run exports it, which takes a while)…"
+    from grader.embedding import ModelError
+
     with err.status(message):
         try:
             return load_scorer(bank, model, backend)

@@ -5,15 +5,13 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
 import typer
 from rich.table import Table
 
 from grader.backends import Backend
 from grader.batch import InputError, decode
-from grader.calibration import Calibration, CalibrationError, calibrate_results, fit, load
 from grader.cli.common import (
     BackendOption,
     BankOption,
@@ -26,18 +24,16 @@ from grader.cli.common import (
     out,
     progress_bar,
 )
-from grader.evaluation import (
-    DEFAULT_FOLDS,
-    GradedFile,
-    attach_bank,
-    build_bank,
-    evaluate,
-    grade,
-    read_graded,
-)
-from grader.features import FEATURE_TEXT, FeatureExtractor
-from grader.models import Result
-from grader.scoring import Scorer
+
+# The grading engine and scikit-learn load only when one of these commands runs, not whenever
+# the `grader` command starts.
+if TYPE_CHECKING:
+    from grader.calibration import Calibration
+    from grader.evaluation import GradedFile
+    from grader.models import Result
+    from grader.scoring import Scorer
+
+DEFAULT_FOLDS = 5
 
 METRICS = ("n", "pearson", "spearman", "rmse", "qwk", "accuracy", "macro_f1")
 HEADERS = {
@@ -73,6 +69,8 @@ FoldsOption = Annotated[
 
 
 def _read(path: Path, with_references: bool = True) -> GradedFile:
+    from grader.evaluation import read_graded
+
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -91,6 +89,9 @@ def _grade(
     bank_dir: Path | None = None,
 ):
     """Read, build the bank, grade and extract features; report the rows that were refused."""
+    from grader.evaluation import attach_bank, build_bank, grade
+    from grader.features import FeatureExtractor
+
     graded = _read(path, with_references=not use_bank)
     bank = attach_bank(graded, open_bank(bank_dir)) if use_bank else build_bank(graded)
     for problem in graded.problems:
@@ -160,6 +161,8 @@ def evaluate_command(
 
     Example: grader evaluate ../shared/datasets/mohler2011.csv
     """
+    from grader.evaluation import evaluate
+
     graded, _, results, X = _grade(file, model, backend, use_bank, bank)
     report = evaluate(graded.rows, results, X, folds=folds)
     if as_json:
@@ -192,6 +195,12 @@ def calibrate_command(
 
     Example: grader calibrate past-grades.csv -o calibration.json
     """
+    import numpy as np
+
+    from grader.calibration import CalibrationError, fit
+    from grader.evaluation import evaluate
+    from grader.features import FEATURE_TEXT
+
     graded, scorer, results, X = _grade(file, model, backend, use_bank, bank)
     report = evaluate(graded.rows, results, X, folds=folds)
     y01 = np.array([r.normalised for r in graded.rows])
@@ -239,6 +248,8 @@ def load_calibration(path: Path | None) -> Calibration | None:
     """The calibration named by --calibration, validated (exit 2 with a message if broken)."""
     if path is None:
         return None
+    from grader.calibration import CalibrationError, load
+
     try:
         return load(path)
     except CalibrationError as exc:
@@ -249,6 +260,9 @@ def calibrate(
     scorer: Scorer, calibration: Calibration, results: list[Result]
 ) -> list[tuple[Result, float]]:
     """(calibrated result, raw score) for each result, refusing a calibration of another model."""
+    from grader.calibration import calibrate_results
+    from grader.features import FeatureExtractor
+
     if calibration.model and calibration.model != scorer.embedder.label:
         raise fail(
             f"the calibration was fitted with model {calibration.model}; "

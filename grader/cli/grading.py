@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from grader.answers import check_answer
 from grader.backends import Backend
 from grader.batch import InputError, decode, read_answers
 from grader.cli.common import (
@@ -28,7 +29,6 @@ from grader.cli.common import (
 )
 from grader.cli.evaluation import CalibrationOption, calibrate, load_calibration
 from grader.explain import RESULT_COLUMNS, error_row, render_result, result_row
-from grader.scoring import check_answer
 
 
 @app.command()

@@ -12,6 +12,7 @@ import random
 import threading
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App
@@ -23,9 +24,11 @@ from textual.worker import get_current_worker
 from grader import srs
 from grader.bank import Bank
 from grader.models import Question, Result
-from grader.scoring import Scorer
 from grader.store import Store, utc_now
 from grader.tui.messages import Graded
+
+if TYPE_CHECKING:  # the engine is imported by the loader, off the first screen's path
+    from grader.scoring import Scorer
 
 DARK, LIGHT = "textual-dark", "textual-light"
 
@@ -88,7 +91,9 @@ class GraderApp(App[None]):
         if self.scorer is not None:
             self._model_ready(self.scorer)
         else:
-            self._load_model()
+            # After the first screen is drawn: the loader's imports hold the GIL for seconds
+            # and would slow that first paint.
+            self.call_after_refresh(self._load_model)
 
     def _load_model(self) -> None:
         # A daemon thread, not a Textual thread worker: those run in an executor that is

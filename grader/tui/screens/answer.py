@@ -26,7 +26,7 @@ from textual.widgets import (
     TextArea,
 )
 
-from grader.scoring import check_answer
+from grader.answers import check_answer
 from grader.store import Draft
 from grader.tui.display import pass_mark
 from grader.tui.messages import Graded

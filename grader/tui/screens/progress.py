@@ -11,7 +11,7 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Label, Select
 
 from grader.tui.screens.base import GraderScreen
-from grader.tui.widgets import TopicChart
+from grader.tui.widgets.progress_chart import TopicChart
 
 ALL = "all"
 

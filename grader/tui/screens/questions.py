@@ -41,6 +41,7 @@ class QuestionsScreen(GraderScreen):
     def __init__(self) -> None:
         super().__init__()
         self.random_set: list[str] | None = None
+        self._listed_filters: tuple | None = None
 
     def compose(self) -> ComposeResult:
         bank = self.grader.bank
@@ -68,22 +69,26 @@ class QuestionsScreen(GraderScreen):
         yield ModelStatus(id="model-status")
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.refresh_list()
-
     def on_screen_resume(self) -> None:
-        # Scores, drafts and due dates change while answering: show them on the way back.
+        # Also sent when the list first shows. Scores, drafts and due dates change while
+        # answering: show them on the way back.
         self.refresh_list()
 
     # ------------------------------------------------------------ the list
 
+    def filters(self) -> tuple:
+        """The level, topic and review-state choices and the search words, as they stand."""
+        return (
+            self.query_one("#level", Select).value,
+            self.query_one("#topic", Select).value,
+            self.query_one("#show", Select).value,
+            tuple(self.query_one("#search", Input).value.lower().split()),
+        )
+
     def filtered(self) -> list[Question]:
         """The bank's questions that pass the level, topic, review-state and text filters."""
         app = self.grader
-        level = self.query_one("#level", Select).value
-        topic = self.query_one("#topic", Select).value
-        show = self.query_one("#show", Select).value
-        words = self.query_one("#search", Input).value.lower().split()
+        level, topic, show, words = self.filters()
         now = app.clock()
         stats = app.store.stats()
         due = set(app.store.due(now))
@@ -119,6 +124,7 @@ class QuestionsScreen(GraderScreen):
             questions = [app.bank.get(qid) for qid in self.random_set]
         else:
             questions = self.filtered()
+        self._listed_filters = self.filters()
         now = app.clock()
         table = self.query_one(QuestionTable)
         table.show(questions, app.store.stats(), app.store.due_dates(), app.store.drafts(), now)
@@ -132,6 +138,9 @@ class QuestionsScreen(GraderScreen):
     @on(Select.Changed)
     @on(Input.Changed, "#search")
     def _filters_changed(self) -> None:
+        # The selects announce their first value as a change: the list already shows it.
+        if self.random_set is None and self.filters() == self._listed_filters:
+            return
         self.random_set = None
         self.refresh_list()
 

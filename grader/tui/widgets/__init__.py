@@ -1,9 +1,11 @@
-"""Reusable widgets of the practice app (the interviewer mode reuses the score card)."""
+"""Reusable widgets of the practice app (the interviewer mode reuses the score card).
+
+The progress chart is imported from its own module: plotting loads only when it is shown.
+"""
 
 from grader.tui.widgets.attempt_table import AttemptTable
 from grader.tui.widgets.comparison import AttemptComparison
 from grader.tui.widgets.model_status import ModelStatus
-from grader.tui.widgets.progress_chart import TopicChart
 from grader.tui.widgets.question_table import QuestionTable
 from grader.tui.widgets.score_card import AnswerView, ScoreCard
 
@@ -14,5 +16,4 @@ __all__ = [
     "ModelStatus",
     "QuestionTable",
     "ScoreCard",
-    "TopicChart",
 ]

@@ -36,7 +36,8 @@ class QuestionTable(DataTable):
         """Fill the table, keeping the cursor on the same question when it is still listed."""
         self._rows = [(q, stats.get(q.id), due.get(q.id), q.id in drafts) for q in questions]
         self._now = now
-        self._rebuild()
+        if self.size.width:  # before the first layout, on_resize builds it at its real width
+            self._rebuild()
 
     def on_resize(self) -> None:
         # The question column takes whatever width the fixed columns leave.

@@ -12,8 +12,8 @@ from textual.content import Content
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from grader.answers import FLAG_TEXT, picked_option
 from grader.models import PointResult, Question, Result
-from grader.scoring import FLAG_TEXT, _picked_option
 
 POINT_MARKS = {
     "covered": ("✔", "$text-success"),
@@ -136,7 +136,7 @@ def _choice_options(question: Question, result: Result) -> list[Option]:
 def _picked(question: Question, result: Result) -> str | None:
     """The option key the scorer read from a choice answer ('b', '(B)', the option's text)."""
     # The scorer's own reading, so the card can never disagree with the grade.
-    return _picked_option(result.answer, question.options)
+    return picked_option(result.answer, question.options)
 
 
 def head_content(result: Result) -> Content:
