@@ -155,17 +155,30 @@ class Scorer:
             results += self._score_chunk(items[start : start + CHUNK_ANSWERS], progress)
         return results
 
-    def _score_chunk(
-        self, items: Sequence[tuple[str, str]], progress: Callable[[int], None] | None
-    ) -> list[Result]:
-        questions = [self.bank.get(qid) for qid, _ in items]
-        self._prepare(questions)
+    def embed_ahead(self, question_id: str, answer: str) -> None:
+        """Embed what grading `answer` needs, without grading it.
 
+        The apps call this while the user pauses typing: when the answer is submitted, only
+        the sentences typed since are left to embed, so the score comes back at once.
+        """
+        self._embed([(question_id, answer)], [self.bank.get(question_id)])
+
+    def _embed(
+        self, items: Sequence[tuple[str, str]], questions: list[Question]
+    ) -> list[list[str]]:
+        """Embed the questions' texts, then every answer and its sentences; return the sentences."""
+        self._prepare(questions)
         sentences = [split_sentences(a) or [a.strip()] for _, a in items]
         texts = [a for (_, a), q in zip(items, questions) if q.type == "free_text"]
         texts += [s for ss, q in zip(sentences, questions) if q.type == "free_text" for s in ss]
         self.embedder.encode(texts)
+        return sentences
 
+    def _score_chunk(
+        self, items: Sequence[tuple[str, str]], progress: Callable[[int], None] | None
+    ) -> list[Result]:
+        questions = [self.bank.get(qid) for qid, _ in items]
+        sentences = self._embed(items, questions)
         results = []
         for (_, answer), question, sents in zip(items, questions, sentences):
             if question.type == "choice":

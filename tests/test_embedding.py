@@ -87,3 +87,23 @@ def test_cache_is_safe_under_two_processes(tmp_path):
         "model", [f"text {i}" for i in range(69)]
     )
     assert len(found) == 69 and all(v.shape == (8,) for v in found.values())
+
+
+def test_an_answer_embedded_ahead_is_then_graded_without_the_model(scorer, monkeypatch):
+    counter = CountingRunner(scorer.embedder.runner)
+    monkeypatch.setattr(scorer.embedder, "runner", counter)
+    answer = (
+        "The learning rate scales each step of gradient descent in this embed-ahead test. "
+        "Too small a rate makes training crawl."
+    )
+    scorer.embed_ahead("learning-rate", answer)
+    assert answer in counter.seen
+
+    counter.seen.clear()
+    scorer.score("learning-rate", answer)
+    assert counter.seen == []
+
+    # Typing on after the pause: only the new sentence and the new whole answer are left.
+    longer = answer + " Too large a rate makes the loss diverge."
+    scorer.score("learning-rate", longer)
+    assert sorted(counter.seen) == sorted([longer, "Too large a rate makes the loss diverge."])

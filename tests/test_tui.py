@@ -8,6 +8,8 @@ through its loader so the model-loading worker runs too, without loading the mod
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 import threading
 from datetime import UTC, datetime, timedelta
 
@@ -20,14 +22,15 @@ from grader.cli import app as cli_app
 from grader.embedding import ModelError
 from grader.store import Store
 from grader.tui.app import GraderApp
-from grader.tui.screens.answer import AnswerScreen
+from grader.tui.screens.answer import DRAFT_DELAY, AnswerScreen
 from grader.tui.screens.draft import DraftPrompt
 from grader.tui.screens.progress import ProgressScreen
 from grader.tui.screens.questions import QuestionsScreen
 from grader.tui.screens.result import ResultScreen
-from grader.tui.widgets import AttemptTable, ModelStatus, QuestionTable, ScoreCard
+from grader.tui.widgets import AttemptTable, KeyBar, ModelStatus, QuestionTable, ScoreCard
 
 from .pilot import run, settle
+from .test_embedding import CountingRunner
 
 SIZE = (120, 40)
 GOOD = (
@@ -175,6 +178,56 @@ def test_answer_is_scored_explained_and_kept_with_a_draft(make_app, scorer, data
             assert app.screen.query_one(TextArea).text == DRAFT
 
     run(second_session())
+
+
+def test_a_typing_pause_embeds_the_answer_so_submitting_needs_no_model(
+    make_app, scorer, monkeypatch
+):
+    counter = CountingRunner(scorer.embedder.runner)
+    monkeypatch.setattr(scorer.embedder, "runner", counter)
+    answer = "Gradient descent moves the weights by the learning rate times the gradient, here."
+
+    async def scenario():
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await open_question(pilot, "learning-rate")
+            app.focused.insert(answer)
+            await pilot.pause(DRAFT_DELAY + 0.2)  # the typist pauses
+            await app.workers.wait_for_complete()
+            assert answer in counter.seen
+            counter.seen.clear()
+
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert isinstance(app.screen, ResultScreen)
+            assert app.screen.query_one(ScoreCard).result.answer == answer
+            assert counter.seen == []
+
+    run(scenario())
+
+
+def test_key_bar_lists_the_screen_keys_and_a_click_runs_one(make_app, scorer):
+    async def scenario():
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await open_question(pilot, "learning-rate")
+            app.focused.insert(GOOD)
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert isinstance(app.screen, ResultScreen)
+            bar = app.screen.query_one(KeyBar)
+            text = bar.keys_content().plain
+            for words in ("r Retry", "n Next question", "s Reference answer", "esc Question list"):
+                assert words in text
+            card = app.screen.query_one(ScoreCard)
+            assert not card.reference_shown
+            await pilot.click(KeyBar, offset=(text.index(" s ") + 1, 0))
+            await pilot.pause()
+            assert card.reference_shown
+
+    run(scenario())
 
 
 def test_multiple_choice_retry_and_compare(make_app):
@@ -365,3 +418,15 @@ def test_help_still_prints_help():
     result = CliRunner().invoke(cli_app, ["--help"])
     assert result.exit_code == 0
     assert "practice" in result.output and "grade" in result.output
+
+
+def test_the_first_screen_does_not_load_the_grading_engine():
+    # The engine (numpy, the model's libraries, scikit-learn) loads in the background once the
+    # list is up; importing it first would delay the first screen by a second or more.
+    code = (
+        "import sys, grader.cli, grader.tui.app, grader.tui.screens.questions; "
+        "print(sorted({'numpy', 'torch', 'sklearn', 'grader.scoring'} & set(sys.modules)))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from grader import srs
+from grader.answers import check_answer
 from grader.bank import Bank
 from grader.models import Question, Result
 from grader.store import Store, utc_now
@@ -161,6 +162,23 @@ class GraderApp(App[None]):
         """
         self.store.save_draft(question_id, answer, now=self.clock())
         self._grade(question_id, answer, reply_to)
+
+    def embed_ahead(self, question_id: str, answer: str) -> None:
+        """Embed a half-typed answer in the background while the user pauses typing.
+
+        Nothing is graded or recorded; it only means that on submit just the sentences typed
+        since remain to embed. Skipped while the model loads or when the answer is not
+        gradable yet.
+        """
+        if self.model_ready and check_answer(answer) is None:
+            self._embed_ahead(question_id, answer)
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="ahead")
+    def _embed_ahead(self, question_id: str, answer: str) -> None:
+        # Only the latest pause matters; a newer one cancels this before it gets the scorer.
+        with self._score_lock:
+            if self.scorer is not None and not get_current_worker().is_cancelled:
+                self.scorer.embed_ahead(question_id, answer)
 
     @work(thread=True, exit_on_error=False, group="grade")
     def _grade(self, question_id: str, answer: str, reply_to: Screen) -> None:

@@ -16,7 +16,6 @@ from textual.timer import Timer
 from textual.widgets import (
     Button,
     DataTable,
-    Footer,
     Header,
     Label,
     LoadingIndicator,
@@ -32,10 +31,10 @@ from grader.tui.display import pass_mark
 from grader.tui.messages import Graded
 from grader.tui.screens.base import GraderScreen
 from grader.tui.screens.draft import DraftPrompt
-from grader.tui.widgets import AttemptTable, ModelStatus
+from grader.tui.widgets import AttemptTable, KeyBar, ModelStatus
 
 DRAFT_DELAY = 0.6
-"""Seconds of quiet typing after which the draft is written."""
+"""Seconds of quiet typing after which the draft is written and the answer embedded ahead."""
 
 
 class AnswerScreen(GraderScreen):
@@ -99,7 +98,7 @@ class AnswerScreen(GraderScreen):
                 yield Label("Earlier attempts (enter opens one)", id="history-title")
                 yield AttemptTable(id="history")
         yield ModelStatus(id="model-status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self._show_history()
@@ -162,7 +161,12 @@ class AnswerScreen(GraderScreen):
         # Debounce: write once typing pauses rather than on every keystroke.
         if self._timer is not None:
             self._timer.stop()
-        self._timer = self.set_timer(DRAFT_DELAY, self.flush_draft)
+        self._timer = self.set_timer(DRAFT_DELAY, self._typing_paused)
+
+    def _typing_paused(self) -> None:
+        self.flush_draft()
+        if self.question.type == "free_text":
+            self.grader.embed_ahead(self.question_id, self._text)
 
     def flush_draft(self) -> None:
         """Write the draft now if it changed since it was last saved."""

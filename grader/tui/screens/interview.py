@@ -17,7 +17,6 @@ from textual.events import Mount
 from textual.widgets import (
     Button,
     DataTable,
-    Footer,
     Header,
     Input,
     Label,
@@ -33,7 +32,7 @@ from grader.tui.display import level_label, shorten
 from grader.tui.messages import Graded
 from grader.tui.screens.answer import AnswerScreen
 from grader.tui.screens.base import GraderScreen
-from grader.tui.widgets import ModelStatus, ScoreCard
+from grader.tui.widgets import KeyBar, ModelStatus, ScoreCard
 
 if TYPE_CHECKING:
     from grader.tui.interview_app import InterviewApp
@@ -102,7 +101,7 @@ class SetupScreen(InterviewScreen):
             )
             yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
         yield ModelStatus(id="model-status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one("#sessions", DataTable)
@@ -311,7 +310,7 @@ class DecisionScreen(InterviewScreen):
                 yield Input(answer.note, placeholder="note (optional)", id="note")
                 yield Button("Accept  a", id="accept", variant="success")
                 yield Button("Override  o", id="override", variant="warning")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#points").focus()
@@ -413,7 +412,7 @@ class SummaryScreen(InterviewScreen):
             yield table
             yield Label("Candidates on the same question set", classes="pane-title")
             yield DataTable(id="comparison-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyBar()
         self._comparison = comparison
 
     def on_mount(self) -> None:

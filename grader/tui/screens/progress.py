@@ -8,9 +8,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, Label, Select
+from textual.widgets import DataTable, Header, Label, Select
 
 from grader.tui.screens.base import GraderScreen
+from grader.tui.widgets import KeyBar
 from grader.tui.widgets.progress_chart import TopicChart
 
 ALL = "all"
@@ -34,7 +35,7 @@ class ProgressScreen(GraderScreen):
             )
         yield TopicChart(id="chart")
         yield DataTable(id="topic-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one("#topic-table", DataTable)

@@ -6,11 +6,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select
+from textual.widgets import Button, DataTable, Header, Input, Label, Select
 
 from grader.models import Question
 from grader.tui.screens.base import GraderScreen
-from grader.tui.widgets import ModelStatus, QuestionTable
+from grader.tui.widgets import KeyBar, ModelStatus, QuestionTable
 
 ALL = "all"
 SHOW_CHOICES = [
@@ -67,7 +67,7 @@ class QuestionsScreen(GraderScreen):
         yield Label("", id="list-title")
         yield QuestionTable(id="questions")
         yield ModelStatus(id="model-status")
-        yield Footer()
+        yield KeyBar()
 
     def on_screen_resume(self) -> None:
         # Also sent when the list first shows. Scores, drafts and due dates change while

@@ -5,12 +5,12 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from grader.store import Attempt
 from grader.tui.display import when
 from grader.tui.screens.base import GraderScreen
-from grader.tui.widgets import AttemptComparison, ScoreCard
+from grader.tui.widgets import AttemptComparison, KeyBar, ScoreCard
 
 
 class ResultScreen(GraderScreen):
@@ -49,7 +49,7 @@ class ResultScreen(GraderScreen):
                 id="comparison",
                 classes="-hidden",
             )
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#points").focus()

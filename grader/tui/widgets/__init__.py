@@ -5,6 +5,7 @@ The progress chart is imported from its own module: plotting loads only when it 
 
 from grader.tui.widgets.attempt_table import AttemptTable
 from grader.tui.widgets.comparison import AttemptComparison
+from grader.tui.widgets.key_bar import KeyBar
 from grader.tui.widgets.model_status import ModelStatus
 from grader.tui.widgets.question_table import QuestionTable
 from grader.tui.widgets.score_card import AnswerView, ScoreCard
@@ -13,6 +14,7 @@ __all__ = [
     "AnswerView",
     "AttemptComparison",
     "AttemptTable",
+    "KeyBar",
     "ModelStatus",
     "QuestionTable",
     "ScoreCard",

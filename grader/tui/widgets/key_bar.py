@@ -1,0 +1,42 @@
+"""The key bar at the foot of each screen: its keys and what they do, each one clickable."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widgets import Static
+
+
+class KeyBar(Static):
+    """A one-line list of the screen's keys, drawn once when the screen opens.
+
+    It stands in for Textual's Footer, which rebuilds a widget per key whenever focus or a
+    binding changes: on the answer and score screens that took about 300 ms of each submitted
+    answer's wait (benchmarks/tui_latency.py). The keys of these screens do not change while
+    they are open, so one line of text serves.
+    """
+
+    def on_mount(self) -> None:
+        # Children mount before their screen focuses anything, so this lists the screen's and
+        # the app's own keys, not those of whichever widget happens to take focus first.
+        self.update(self.keys_content())
+
+    def keys_content(self) -> Content:
+        """Each shown binding as a highlighted key and its description."""
+        parts: list[Content] = []
+        active = self.screen.active_bindings
+        # The command palette's key shows while the palette is on, as in Textual's Footer.
+        palette = active.get(self.app.COMMAND_PALETTE_BINDING)
+        if not self.app.ENABLE_COMMAND_PALETTE:
+            palette = None
+        for _node, binding, _enabled, _tooltip in active.values():
+            if not binding.show and not (palette and binding is palette.binding):
+                continue
+            key = self.app.get_key_display(binding)
+            click = f"@click=app.simulate_key({binding.key!r})"
+            parts.append(
+                Content.assemble(
+                    (f" {key} ", f"bold $footer-key-foreground {click}"),
+                    (f"{binding.description} ", f"$footer-description-foreground {click}"),
+                )
+            )
+        return Content(" ").join(parts)
