@@ -1,10 +1,12 @@
 """The ways to run the sentence-transformer, and what decides whether a model can use them.
 
-`torch` (the default) runs the model as sentence-transformers loads it. The ONNX backends use a
-file exported once, offline, from the same local model (see `grader.onnx_export`); `onnx` keeps
-the model's float32 weights and agrees with PyTorch to rounding, `onnx-int8` quantises them for
-speed at some cost in agreement (benchmarks/backends.py measures both). The engines themselves
-are in `grader.runners`; this module stays light because every command's options name it.
+`torch` runs the model as sentence-transformers loads it. The ONNX backends use a file exported
+once, offline, from the same local model (see `grader.onnx_export`); `onnx` keeps the model's
+float32 weights and agrees with PyTorch to rounding, `onnx-int8` quantises them for speed at
+some cost in agreement (benchmarks/backends.py measures both). `auto`, what the commands use
+unless told otherwise, takes `onnx` whenever the model can be exported, else `torch`. The
+engines themselves are in `grader.runners`; this module stays light because every command's
+options name it.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from pathlib import Path
 
 
 class Backend(StrEnum):
+    auto = "auto"
+    """onnx when the model and the install allow it, else torch: what the commands use."""
     torch = "torch"
     onnx = "onnx"
     onnx_int8 = "onnx-int8"

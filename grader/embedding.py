@@ -126,6 +126,17 @@ def _load(source: str, backend: Backend, onnx_folder: Path | None) -> Runner:
         raise ModelError(f"cannot load sentence-transformer {source!r}: {exc}") from exc
 
 
+def _auto(source: str, onnx_folder: Path | None) -> Backend:
+    """ONNX when this model and this install can run it (the same scores, faster), else torch."""
+    if onnx_folder is None:
+        return Backend.torch
+    try:
+        _load(source, Backend.onnx, onnx_folder)  # kept by _load's cache for the embedder
+    except ModelError:
+        return Backend.torch  # e.g. a model without mean pooling, or no onnxruntime here
+    return Backend.onnx
+
+
 class Embedder:
     """Turns texts into unit-length vectors; identical texts are embedded once."""
 
@@ -137,12 +148,19 @@ class Embedder:
         backend: Backend | str = Backend.torch,
         onnx_folder: Path | None = None,
     ):
-        """`onnx_folder` keeps ONNX exports, a subfolder per model; only ONNX backends use it."""
+        """`onnx_folder` keeps ONNX exports, a subfolder per model; only ONNX backends use it.
+
+        `backend` auto picks onnx when it can run the model (which needs `onnx_folder`), and
+        torch otherwise; `self.backend` says which one runs.
+        """
         backend = Backend(backend)
         label, source = resolve_model(model)
-        self.label = label if backend is Backend.torch else f"{label}+{backend}"
         folder = onnx_folder / EmbeddingCache.key(label)[:16] if onnx_folder else None
-        self.runner = _load(source, backend, folder)
+        self.backend = _auto(source, folder) if backend is Backend.auto else backend
+        # torch and float32 ONNX give the same vectors (to 1e-6), so they share a label, and
+        # with it the embedding cache and calibrations; int8 weights change the numbers.
+        self.label = f"{label}+{backend}" if self.backend is Backend.onnx_int8 else label
+        self.runner = _load(source, self.backend, folder)
         self._memory: dict[str, np.ndarray] = {}
         self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache = cache

@@ -36,7 +36,7 @@ def export(source: str, folder: Path, backend: Backend) -> Path:
         import onnxruntime  # noqa: F401
     except ImportError:
         raise BackendError(
-            "the ONNX backends need onnx and onnxruntime: pip install 'grader[onnx]'"
+            "the ONNX backends need onnx and onnxruntime: pip install onnx onnxruntime"
         ) from None
     folder.mkdir(parents=True, exist_ok=True)
     plain = onnx_file(folder, Backend.onnx)

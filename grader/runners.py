@@ -90,7 +90,7 @@ class OnnxRunner(Runner):
             import onnxruntime
         except ImportError:
             raise BackendError(
-                "the ONNX backends need onnxruntime: pip install 'grader[onnx]'"
+                "the ONNX backends need onnxruntime: pip install onnxruntime"
             ) from None
         from transformers import AutoConfig, AutoTokenizer
 

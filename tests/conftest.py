@@ -50,7 +50,7 @@ def suite() -> dict[str, list[dict]]:
 
 @pytest.fixture
 def cli(scorer):
-    """Invoke the CLI in-process (the model, already loaded by `scorer`, is shared)."""
+    """Invoke the CLI in-process (each backend's model is loaded once per session and shared)."""
     runner = CliRunner()
 
     def invoke(*args: str, input: str | bytes | None = None):

@@ -11,6 +11,7 @@ import pytest
 
 from grader.alignment import WordVectors
 from grader.backends import Backend
+from grader.cli.common import load_scorer
 from grader.embedding import Embedder, ModelError, resolve_model
 from grader.onnx_export import export
 from grader.scoring import Scorer
@@ -47,9 +48,11 @@ def suite_answers(suite) -> list[tuple[str, str]]:
     return [(qid, a["text"]) for qid, answers in suite.items() for a in answers]
 
 
-def test_float_onnx_embeds_like_torch(embedder, onnx_scorer):
+def test_float_onnx_embeds_like_torch(embedder, onnx_scorer, int8_scorer):
     onnx = onnx_scorer.embedder
-    assert onnx.label == embedder.label + "+onnx"
+    # The same numbers, so the same label (embedding cache, calibrations); int8 differs.
+    assert onnx.label == embedder.label
+    assert int8_scorer.embedder.label == embedder.label + "+onnx-int8"
     cosines = np.sum(embedder.encode(TEXTS) * onnx.encode(TEXTS), axis=1)
     assert cosines.min() > 0.9999
 
@@ -101,12 +104,38 @@ def test_models_without_mean_pooling_are_refused(tmp_path):
 
 def test_cli_backend_option(cli, onnx_scorer):
     answer = "The learning rate is the step size gradient descent takes when updating weights."
-    by_torch = json.loads(cli("score", "learning-rate", answer, "--json").stdout)
-    result = cli("score", "learning-rate", answer, "--json", "--backend", "onnx")
+    by_default = json.loads(cli("score", "learning-rate", answer, "--json").stdout)
+    result = cli("score", "learning-rate", answer, "--json", "--backend", "torch")
     assert result.exit_code == 0, result.output
-    by_onnx = json.loads(result.stdout)
-    assert by_onnx["model"].endswith("+onnx")
-    assert abs(by_onnx["score"] - by_torch["score"]) <= 0.5
+    by_torch = json.loads(result.stdout)
+    assert by_default["model"] == by_torch["model"]
+    assert abs(by_default["score"] - by_torch["score"]) <= 0.5
+    by_int8 = cli("score", "learning-rate", answer, "--json", "--backend", "onnx-int8")
+    assert json.loads(by_int8.stdout)["model"].endswith("+onnx-int8")
+
+
+def test_auto_takes_onnx_when_the_model_allows_it(bank, onnx_scorer):
+    assert load_scorer(bank, None).embedder.backend is Backend.onnx
+    # Without a folder to keep the export in, auto stays with torch.
+    assert Embedder(backend="auto").backend is Backend.torch
+
+
+def test_auto_falls_back_to_torch_for_a_model_onnx_cannot_run(tmp_path):
+    # The bundled model with CLS pooling: sentence-transformers runs it, the ONNX path refuses.
+    _, source = resolve_model(None)
+    model = tmp_path / "cls-minilm"
+    for path in Path(source).rglob("*"):
+        if path.is_file():
+            (model / path.relative_to(source)).parent.mkdir(parents=True, exist_ok=True)
+            (model / path.relative_to(source)).symlink_to(path)
+    pooling = model / "1_Pooling" / "config.json"
+    config = json.loads(pooling.read_text())
+    config.update(pooling_mode_mean_tokens=False, pooling_mode_cls_token=True)
+    pooling.unlink()
+    pooling.write_text(json.dumps(config))
+    embedder = Embedder(str(model), backend="auto", onnx_folder=tmp_path / "onnx")
+    assert embedder.backend is Backend.torch
+    assert embedder.encode(TEXTS[:1]).shape == (1, 384)
 
 
 def test_cli_rejects_an_unknown_backend(cli):

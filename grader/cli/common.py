@@ -60,9 +60,10 @@ BackendOption = Annotated[
     Backend,
     typer.Option(
         "--backend",
-        help="How to run the model: torch (default), onnx (the same scores, about 1.3x faster;"
-        " exported once) or onnx-int8 (fastest, but a score can move by tens of points, so not"
-        " for decisions). ONNX needs grader\\[onnx].",
+        help="How to run the model: auto (default: onnx when the model allows it, else torch),"
+        " onnx (the same scores as torch, about 1.3x faster; exported once, on first use),"
+        " torch, or onnx-int8 (fastest, but a score can move by tens of points, so not for"
+        " decisions).",
         case_sensitive=False,
     ),
 ]
@@ -104,7 +105,7 @@ def onnx_path() -> Path:
     return cache_path().parent / "onnx"
 
 
-def load_scorer(bank: Bank, model: str | None, backend: Backend = Backend.torch) -> Scorer:
+def load_scorer(bank: Bank, model: str | None, backend: Backend = Backend.auto) -> Scorer:
     """A scorer for `bank`, with the embedding cache and ONNX exports in the user cache folder."""
     # The engine (numpy, the model's libraries) is imported only when a command needs it, so
     # the practice app's first screen and `--help` do not wait for it.
@@ -117,11 +118,11 @@ def load_scorer(bank: Bank, model: str | None, backend: Backend = Backend.torch)
     return Scorer(bank, embedder)
 
 
-def open_scorer(bank: Bank, model: str | None, backend: Backend = Backend.torch) -> Scorer:
+def open_scorer(bank: Bank, model: str | None, backend: Backend = Backend.auto) -> Scorer:
     """`load_scorer` behind a status line, turning a model failure into a clean exit."""
     message = "loading the model…"
     if backend is not Backend.torch:
-        message = "loading the model (the first ONNX run exports it, which takes a while)…"
+        message = "loading the model (the first run exports it to ONNX, about a minute)…"
     from grader.embedding import ModelError
 
     with err.status(message):

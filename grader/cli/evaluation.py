@@ -146,7 +146,7 @@ def _finish(graded: GradedFile) -> None:
 def evaluate_command(
     file: FileArgument,
     model: ModelOption = None,
-    backend: BackendOption = Backend.torch,
+    backend: BackendOption = Backend.auto,
     folds: FoldsOption = DEFAULT_FOLDS,
     use_bank: UseBankOption = False,
     bank: BankOption = None,
@@ -180,7 +180,7 @@ def calibrate_command(
         Path, typer.Option("--output", "-o", help="Where to write the calibration (JSON).")
     ],
     model: ModelOption = None,
-    backend: BackendOption = Backend.torch,
+    backend: BackendOption = Backend.auto,
     folds: FoldsOption = DEFAULT_FOLDS,
     use_bank: UseBankOption = False,
     bank: BankOption = None,

@@ -39,7 +39,7 @@ def score(
     ] = None,
     bank: BankOption = None,
     model: ModelOption = None,
-    backend: BackendOption = Backend.torch,
+    backend: BackendOption = Backend.auto,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     calibration: CalibrationOption = None,
 ) -> None:
@@ -78,7 +78,7 @@ def grade(
     format: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.csv,
     bank: BankOption = None,
     model: ModelOption = None,
-    backend: BackendOption = Backend.torch,
+    backend: BackendOption = Backend.auto,
     calibration: CalibrationOption = None,
 ) -> None:
     """Grade every answer of a CSV file.

@@ -40,7 +40,7 @@ def interview(
     ] = None,
     bank: BankOption = None,
     model: ModelOption = None,
-    backend: BackendOption = Backend.torch,
+    backend: BackendOption = Backend.auto,
 ) -> None:
     """Run a technical screen: score each answer live, accept or override it, with notes.
 

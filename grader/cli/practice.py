@@ -8,7 +8,7 @@ from grader.cli.common import BackendOption, BankOption, ModelOption, app, load_
 
 @app.command()
 def practice(
-    bank: BankOption = None, model: ModelOption = None, backend: BackendOption = Backend.torch
+    bank: BankOption = None, model: ModelOption = None, backend: BackendOption = Backend.auto
 ) -> None:
     """Practise in a full-screen app: answer questions, read explained scores, review on time.
 

@@ -63,7 +63,8 @@ class ResultScreen(GraderScreen):
         comparison = self.query_one("#comparison")
         comparison.toggle_class("-hidden")
         if not comparison.has_class("-hidden"):
-            comparison.scroll_visible()
+            # At once, not animated: the next key press (or a snapshot) sees it in place.
+            comparison.scroll_visible(animate=False)
 
     async def action_retry(self) -> None:
         """Answer the same question again, starting from this answer."""

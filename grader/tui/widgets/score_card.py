@@ -258,4 +258,4 @@ class ScoreCard(Vertical):
         show = not self.reference_shown if show is None else show
         reference.set_class(not show, "-hidden")
         if show:
-            reference.scroll_visible()
+            reference.scroll_visible(animate=False)
