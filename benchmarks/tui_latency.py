@@ -1,7 +1,7 @@
 """How fast the practice app feels: time to its first screen, and from submit to a score.
 
-    python benchmarks/tui_latency.py                       # 5 starts, 2 x 20 answers, torch
-    python benchmarks/tui_latency.py --backend onnx --starts 3 --answers 10
+    python benchmarks/tui_latency.py                       # 5 starts, 2 x 20 answers, auto
+    python benchmarks/tui_latency.py --backend torch --starts 3 --answers 10
 
 First screen: wall time from launching a fresh Python process (interpreter start, imports,
 bank loading) to the first refresh after the question list is filled, with the model still
@@ -134,7 +134,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--starts", type=int, default=5, help="fresh starts to time")
     parser.add_argument("--answers", type=int, default=20, help="answers to time per mode")
-    parser.add_argument("--backend", default="torch", choices=["torch", "onnx", "onnx-int8"])
+    parser.add_argument("--backend", default="auto", choices=["auto", "torch", "onnx", "onnx-int8"])
     parser.add_argument("--first-screen-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     # A private history (and no stray drafts) whatever the user has practised.
