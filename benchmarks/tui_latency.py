@@ -5,14 +5,16 @@
 
 First screen: wall time from launching a fresh Python process (interpreter start, imports,
 bank loading) to the first refresh after the question list is filled, with the model still
-loading in the background, as `grader practice` does. grader's own modules are byte-compiled
-first, as an installed copy is (an editable install with PYTHONDONTWRITEBYTECODE set would
-otherwise compile them at every start). Score: once the model is loaded, wall time from pressing
-ctrl+s on a typed answer to the first refresh after the score card is mounted; that includes
-saving the answer first, grading it and drawing the card. It is timed twice: submitting the
-moment the answer is in, and after a typing pause, during which the app embeds the answer
-ahead. The app runs headless through
-Textual's pilot at 120x40, and the history goes to a temporary folder.
+loading in the background, as `grader practice` does; in the same run, interleaved, the same
+for a bare Textual app with the list screen's widgets and none of grader (the floor).
+grader's own modules are byte-compiled first, as an installed copy is (an editable install
+with PYTHONDONTWRITEBYTECODE set would otherwise compile them at every start).
+
+Score: once the model is loaded, wall time from pressing ctrl+s on a typed answer to the
+first refresh after the score card is mounted; that includes saving the answer first,
+grading it and drawing the card. It is timed twice: submitting the moment the answer is in,
+and after a typing pause, during which the app embeds the answer ahead. The app runs
+headless through Textual's pilot at 120x40, and the history goes to a temporary folder.
 """
 
 from __future__ import annotations
@@ -58,16 +60,56 @@ def first_screen_child() -> None:
     asyncio.run(scenario())
 
 
-def first_screen_seconds(starts: int) -> list[float]:
-    """Start the app `starts` times in fresh processes; seconds to the first screen each."""
+def bare_screen_child(rows: int) -> None:
+    """The baseline, in a fresh process: a bare Textual app with the widgets of the list screen
+    (header, three selects, two inputs, a button, a title, a table of `rows` rows, a footer)
+    and nothing of grader's. Prints the wall clock when its filled table is drawn."""
+    from textual.app import App
+    from textual.containers import Horizontal
+    from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select
+
+    class Bare(App[None]):
+        def compose(self):
+            yield Header()
+            with Horizontal():
+                for name in ("level", "topic", "show"):
+                    yield Select([(name, name)], value=name, allow_blank=False)
+                yield Input(placeholder="search")
+                yield Input("5")
+                yield Button("Random")
+            yield Label("title")
+            yield DataTable()
+            yield Footer()
+
+        def on_mount(self) -> None:
+            table = self.query_one(DataTable)
+            table.add_columns("question", "level", "topic", "best", "last", "review")
+            for n in range(rows):
+                table.add_row(f"question {n}", "fresher", "topic", "", "", "new")
+
+    app = Bare()
+
+    async def scenario() -> None:
+        async with app.run_test(size=SIZE):
+            while not app.query(DataTable) or not app.query_one(DataTable).rows:
+                await asyncio.sleep(0.001)
+            painted = asyncio.Event()
+            app.screen.call_after_refresh(painted.set)
+            await painted.wait()
+            print(time.time(), flush=True)
+
+    asyncio.run(scenario())
+
+
+def first_screen_seconds(starts: int, bare_rows: int | None = None) -> list[float]:
+    """Start the app (or, given `bare_rows`, the bare baseline) `starts` times in fresh
+    processes; seconds to the first screen each."""
+    child = ["--first-screen-child"] if bare_rows is None else ["--bare-child", str(bare_rows)]
     seconds = []
     for _ in range(starts):
         launched = time.time()
         proc = subprocess.run(
-            [sys.executable, __file__, "--first-screen-child"],
-            capture_output=True,
-            text=True,
-            check=True,
+            [sys.executable, __file__, *child], capture_output=True, text=True, check=True
         )
         seconds.append(float(proc.stdout.strip().splitlines()[-1]) - launched)
     return seconds
@@ -136,18 +178,28 @@ def main() -> None:
     parser.add_argument("--answers", type=int, default=20, help="answers to time per mode")
     parser.add_argument("--backend", default="auto", choices=["auto", "torch", "onnx", "onnx-int8"])
     parser.add_argument("--first-screen-child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--bare-child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     # A private history (and no stray drafts) whatever the user has practised.
     os.environ.setdefault("GRADER_DATA_DIR", tempfile.mkdtemp(prefix="grader-bench-"))
     if args.first_screen_child:
         first_screen_child()
         return
+    if args.bare_child is not None:
+        bare_screen_child(args.bare_child)
+        return
 
     from rich.console import Console
     from rich.table import Table
 
     compileall.compile_dir(Path(__file__).resolve().parent.parent / "grader", quiet=1)
-    starts = first_screen_seconds(args.starts)
+    from grader.bank import load_bank
+
+    rows = len(load_bank().questions)
+    starts, bare = [], []
+    for _ in range(args.starts):  # interleaved, so machine load hits both alike
+        starts += first_screen_seconds(1)
+        bare += first_screen_seconds(1, bare_rows=rows)
     scores, load = score_seconds(args.answers, args.backend)
     table = Table(title=f"Practice app latency ({args.backend} backend)")
     for column in ("measure", "runs", "median", "max", "target"):
@@ -155,6 +207,10 @@ def main() -> None:
     table.add_row(
         "first screen", str(len(starts)), f"{statistics.median(starts):.2f} s",
         f"{max(starts):.2f} s", "< 1 s",
+    )  # fmt: skip
+    table.add_row(
+        "  baseline: bare Textual app, same widgets", str(len(bare)),
+        f"{statistics.median(bare):.2f} s", f"{max(bare):.2f} s", "",
     )  # fmt: skip
     for mode, times in scores.items():
         table.add_row(

@@ -92,6 +92,13 @@ async def open_question(pilot, question_id: str) -> AnswerScreen:
     return pilot.app.screen
 
 
+async def write_answer(pilot, question_id: str, text: str) -> AnswerScreen:
+    """Open a question and put `text` in its editor in one go (typing it key by key is slow)."""
+    screen = await open_question(pilot, question_id)
+    pilot.app.focused.insert(text)
+    return screen
+
+
 async def type_text(pilot, text: str) -> None:
     for char in text:
         await pilot.press("space" if char == " " else char)
@@ -191,8 +198,7 @@ def test_a_typing_pause_embeds_the_answer_so_submitting_needs_no_model(
         app = make_app()
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
-            await open_question(pilot, "learning-rate")
-            app.focused.insert(answer)
+            await write_answer(pilot, "learning-rate", answer)
             await pilot.pause(DRAFT_DELAY + 0.2)  # the typist pauses
             await app.workers.wait_for_complete()
             assert answer in counter.seen
@@ -212,8 +218,7 @@ def test_key_bar_lists_the_screen_keys_and_a_click_runs_one(make_app, scorer):
         app = make_app()
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
-            await open_question(pilot, "learning-rate")
-            app.focused.insert(GOOD)
+            await write_answer(pilot, "learning-rate", GOOD)
             await pilot.press("ctrl+s")
             await settle(pilot)
             assert isinstance(app.screen, ResultScreen)
@@ -335,8 +340,7 @@ def test_app_opens_before_the_model_and_grades_once_it_is_ready(make_app, scorer
             status = app.screen.query_one(ModelStatus)
             assert status.has_class("-loading")
             assert "loading the model" in str(status.query_one("#model-label").render())
-            screen = await open_question(pilot, "learning-rate")
-            app.focused.insert(GOOD)
+            screen = await write_answer(pilot, "learning-rate", GOOD)
             await pilot.press("ctrl+s")
             await pilot.pause()
             assert screen.busy
@@ -362,8 +366,7 @@ def test_model_failure_is_reported_and_the_draft_kept(make_app):
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             assert app.model_state == "failed"
-            screen = await open_question(pilot, "learning-rate")
-            app.focused.insert(GOOD)
+            screen = await write_answer(pilot, "learning-rate", GOOD)
             await pilot.press("ctrl+s")
             await settle(pilot)
             assert app.screen is screen and not screen.busy
