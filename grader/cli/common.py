@@ -120,11 +120,11 @@ def load_scorer(bank: Bank, model: str | None, backend: Backend = Backend.auto) 
 
 def open_scorer(bank: Bank, model: str | None, backend: Backend = Backend.auto) -> Scorer:
     """`load_scorer` behind a status line, turning a model failure into a clean exit."""
-    message = "loading the model…"
-    if backend is not Backend.torch:
-        message = "loading the model (the first run exports it to ONNX, about a minute)…"
     from grader.embedding import ModelError
 
+    message = "loading the model…"
+    if backend is not Backend.torch:
+        message = "loading the model (the very first run also exports it to ONNX: ~15 s)…"
     with err.status(message):
         try:
             return load_scorer(bank, model, backend)
