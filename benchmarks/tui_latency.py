@@ -35,6 +35,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 SIZE = (120, 40)
 
 
+async def print_when_drawn(app, ready) -> None:
+    """Run `app` headless until `ready()`, then print the wall clock once that state is drawn."""
+    async with app.run_test(size=SIZE):
+        while not ready():
+            await asyncio.sleep(0.001)
+        painted = asyncio.Event()
+        app.screen.call_after_refresh(painted.set)  # runs after the next refresh
+        await painted.wait()
+        print(time.time(), flush=True)
+
+
 def first_screen_child() -> None:
     """Run in a fresh process: print the wall clock when the filled question list is drawn."""
     from grader.bank import load_bank
@@ -46,18 +57,12 @@ def first_screen_child() -> None:
     bank = load_bank()
     app = GraderApp(bank, load_scorer=lambda: load_scorer(bank, None))
 
-    async def scenario() -> None:
-        async with app.run_test(size=SIZE):
-            while not (
-                isinstance(app.screen, QuestionsScreen) and app.screen.query_one(QuestionTable).rows
-            ):
-                await asyncio.sleep(0.001)
-            painted = asyncio.Event()
-            app.screen.call_after_refresh(painted.set)  # runs once the filled list is drawn
-            await painted.wait()
-            print(time.time(), flush=True)
+    def filled() -> bool:
+        return isinstance(app.screen, QuestionsScreen) and bool(
+            app.screen.query_one(QuestionTable).rows
+        )
 
-    asyncio.run(scenario())
+    asyncio.run(print_when_drawn(app, filled))
 
 
 def bare_screen_child(rows: int) -> None:
@@ -88,17 +93,7 @@ def bare_screen_child(rows: int) -> None:
                 table.add_row(f"question {n}", "fresher", "topic", "", "", "new")
 
     app = Bare()
-
-    async def scenario() -> None:
-        async with app.run_test(size=SIZE):
-            while not app.query(DataTable) or not app.query_one(DataTable).rows:
-                await asyncio.sleep(0.001)
-            painted = asyncio.Event()
-            app.screen.call_after_refresh(painted.set)
-            await painted.wait()
-            print(time.time(), flush=True)
-
-    asyncio.run(scenario())
+    asyncio.run(print_when_drawn(app, lambda: any(t.rows for t in app.query(DataTable))))
 
 
 def first_screen_seconds(starts: int, bare_rows: int | None = None) -> list[float]:
