@@ -159,7 +159,7 @@ class Embedder:
         self.backend = _auto(source, folder) if backend is Backend.auto else backend
         # torch and float32 ONNX give the same vectors (to 1e-6), so they share a label, and
         # with it the embedding cache and calibrations; int8 weights change the numbers.
-        self.label = f"{label}+{backend}" if self.backend is Backend.onnx_int8 else label
+        self.label = f"{label}+{self.backend}" if self.backend is Backend.onnx_int8 else label
         self.runner = _load(source, self.backend, folder)
         self._memory: dict[str, np.ndarray] = {}
         self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
