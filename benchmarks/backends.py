@@ -28,9 +28,9 @@ from benchmarks.answers import make_answers  # noqa: E402
 from benchmarks.gaming import suite_answers  # noqa: E402
 from grader.backends import Backend  # noqa: E402
 from grader.bank import load_bank  # noqa: E402
-from grader.cli.common import onnx_path  # noqa: E402
 from grader.embedding import Embedder  # noqa: E402
 from grader.scoring import Scorer  # noqa: E402
+from grader.startup import onnx_path  # noqa: E402
 
 
 def grade(bank, backend: Backend, answers) -> tuple[np.ndarray, np.ndarray, float]:

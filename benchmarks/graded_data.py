@@ -19,11 +19,11 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from grader.batch import decode  # noqa: E402
-from grader.cli.common import cache_path  # noqa: E402
 from grader.embedding import Embedder, EmbeddingCache  # noqa: E402
 from grader.evaluation import GradedRow, build_bank, grade, read_graded  # noqa: E402
 from grader.features import FeatureExtractor  # noqa: E402
 from grader.scoring import Scorer  # noqa: E402
+from grader.startup import cache_path  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = REPO.parent / "shared" / "datasets"

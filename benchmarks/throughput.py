@@ -36,9 +36,9 @@ def run_once(mode: str, count: int) -> dict:
 
     from benchmarks.answers import make_answers
     from grader.bank import load_bank
-    from grader.cli.common import onnx_path
     from grader.embedding import Embedder
     from grader.scoring import Scorer
+    from grader.startup import onnx_path
 
     bank = load_bank()
     answers = make_answers(bank, count)

@@ -3,9 +3,10 @@
     python benchmarks/tui_latency.py                       # 5 starts, 2 x 20 answers, auto
     python benchmarks/tui_latency.py --backend torch --starts 3 --answers 10
 
-First screen: wall time from launching a fresh Python process (interpreter start, imports,
-bank loading) to the first refresh after the question list is filled, with the model still
-loading in the background, as `grader practice` does; in the same run, interleaved, the same
+First screen: wall time from launching a fresh Python process that runs `grader practice`
+through the command's entry point (interpreter start, imports, command line, bank loading) to
+the first refresh after the question list is filled, with the model still loading in the
+background; in the same run, interleaved, the same
 for a bare Textual app with the list screen's widgets and none of grader (the floor).
 grader's own modules are byte-compiled first, as an installed copy is (an editable install
 with PYTHONDONTWRITEBYTECODE set would otherwise compile them at every start).
@@ -47,22 +48,26 @@ async def print_when_drawn(app, ready) -> None:
 
 
 def first_screen_child() -> None:
-    """Run in a fresh process: print the wall clock when the filled question list is drawn."""
-    from grader.bank import load_bank
-    from grader.cli.common import load_scorer
+    """Run in a fresh process: start `grader practice` through the command's own entry point,
+    headless, and print the wall clock when the filled question list is drawn."""
     from grader.tui.app import GraderApp
-    from grader.tui.screens.questions import QuestionsScreen
-    from grader.tui.widgets import QuestionTable
 
-    bank = load_bank()
-    app = GraderApp(bank, load_scorer=lambda: load_scorer(bank, None))
+    def run_headless(app: GraderApp) -> None:
+        from grader.tui.screens.questions import QuestionsScreen
+        from grader.tui.widgets import QuestionTable
 
-    def filled() -> bool:
-        return isinstance(app.screen, QuestionsScreen) and bool(
-            app.screen.query_one(QuestionTable).rows
-        )
+        def filled() -> bool:
+            return isinstance(app.screen, QuestionsScreen) and bool(
+                app.screen.query_one(QuestionTable).rows
+            )
 
-    asyncio.run(print_when_drawn(app, filled))
+        asyncio.run(print_when_drawn(app, filled))
+
+    GraderApp.run = run_headless
+    sys.argv = ["grader", "practice"]
+    from grader.cli import main
+
+    main()
 
 
 def bare_screen_child(rows: int) -> None:
@@ -122,7 +127,7 @@ def score_seconds(answers: int, backend: str) -> tuple[dict[str, list[float]], f
 
     from benchmarks.gaming import suite_answers
     from grader.bank import load_bank
-    from grader.cli.common import load_scorer
+    from grader.startup import load_scorer
     from grader.tui.app import GraderApp
     from grader.tui.screens.answer import DRAFT_DELAY
     from grader.tui.screens.questions import QuestionsScreen

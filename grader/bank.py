@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import pickle
 import re
+import sys
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import yaml
-from pydantic import ValidationError
+import pydantic
 
+from grader import models
 from grader.models import Question, Rubric
 
-SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is ten times faster
+if TYPE_CHECKING:
+    import yaml
 
 DEFAULT_BANK = Path(__file__).resolve().parent.parent
 """The built-in bank lives beside the package: reference_answers/ and rubrics/."""
@@ -78,6 +84,8 @@ def normalise_question(text: str) -> str:
 
 def _line_of(node: yaml.Node | None, loc: Iterable[str | int]) -> int | None:
     """Follow a pydantic error location through the YAML node tree to a line number."""
+    import yaml
+
     line = node.start_mark.line + 1 if node is not None else None
     for key in loc:
         if isinstance(node, yaml.MappingNode):
@@ -93,10 +101,13 @@ def _line_of(node: yaml.Node | None, loc: Iterable[str | int]) -> int | None:
 
 
 def _read_yaml(path: Path, problems: list[Problem]) -> tuple[dict | None, yaml.Node | None]:
+    # Imported here: a start that finds the bank in its cache never parses YAML.
+    import yaml
+
     try:
         text = path.read_text(encoding="utf-8")
         # One parse gives both the nodes (for line numbers) and the data; libyaml when present.
-        loader = SafeLoader(text)
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
         try:
             node = loader.get_single_node()
             data = loader.construct_document(node) if node is not None else None
@@ -122,7 +133,7 @@ def _validate(model: type, path: Path, problems: list[Problem]):
         return None
     try:
         return model.model_validate(data)
-    except ValidationError as exc:
+    except pydantic.ValidationError as exc:
         for err in exc.errors():
             loc = [part for part in err["loc"]]
             field = ".".join(str(part) for part in loc)
@@ -186,12 +197,77 @@ def check_bank(root: Path) -> tuple[Bank | None, list[Problem]]:
     return Bank(root=root, questions=ordered, version=_version(root)), []
 
 
-def load_bank(root: Path | None = None) -> Bank:
-    """Load and validate a bank; raise BankError listing every problem."""
-    bank, problems = check_bank(Path(root) if root else DEFAULT_BANK)
+def load_bank(root: Path | None = None, cache_folder: Path | None = None) -> Bank:
+    """Load and validate a bank; raise BankError listing every problem.
+
+    Given a `cache_folder`, the validated bank is kept there and reused for as long as neither
+    its files nor grader's schema change: that skips parsing and validating the YAML, the
+    largest part of a start. The cache may be deleted at any time.
+    """
+    root = Path(root) if root else DEFAULT_BANK
+    if cache_folder is not None:
+        cached = _BankCache(Path(cache_folder), root)
+        bank = cached.load()
+        if bank is not None:
+            return bank
+    bank, problems = check_bank(root)
     if bank is None:
         raise BankError(problems)
+    if cache_folder is not None:
+        cached.store(bank)
     return bank
+
+
+class _BankCache:
+    """One pickled, validated bank per bank folder, tagged with what it was built from.
+
+    Pickle, because rebuilding the models from JSON would need pydantic's validators, whose
+    set-up is the very cost the cache avoids. The file sits in the user's own cache folder,
+    which is trusted like the installed code.
+    """
+
+    def __init__(self, folder: Path, root: Path):
+        where = str(root.resolve())
+        self.path = folder / "banks" / f"{hashlib.sha256(where.encode()).hexdigest()[:16]}.pickle"
+        self.key = _fingerprint(where, _version(root), pydantic.VERSION, sys.version)
+
+    def load(self) -> Bank | None:
+        try:
+            with self.path.open("rb") as file:
+                if pickle.load(file) != self.key:
+                    return None
+                bank = pickle.load(file)
+        except FileNotFoundError:
+            return None
+        except Exception:  # a torn or foreign file is no worse than no file: rebuild it
+            return None
+        return bank if isinstance(bank, Bank) else None
+
+    def store(self, bank: Bank) -> None:
+        # Written aside and renamed into place, so a process that reads it at the same time
+        # sees the old file or the new one, never half of one.
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
+        except OSError:
+            return  # a read-only cache folder only costs the next start its speed
+        try:
+            with os.fdopen(handle, "wb") as file:
+                pickle.dump(self.key, file)
+                pickle.dump(bank, file)
+            os.replace(temporary, self.path)
+        except OSError:
+            Path(temporary).unlink(missing_ok=True)
+
+
+def _fingerprint(*parts: str) -> str:
+    """What a cached bank depends on: the given parts and the code of its models."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode() + b"\0")
+    for module in (models, sys.modules[__name__]):
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()
 
 
 def bank_from_questions(questions: list[Question], root: Path = Path("<memory>")) -> Bank:

@@ -10,7 +10,7 @@ import yaml
 from typer.testing import CliRunner
 
 from grader.bank import DEFAULT_BANK, Bank, load_bank
-from grader.cli import app
+from grader.cli.commands import app
 from grader.embedding import Embedder
 from grader.scoring import Scorer
 

@@ -11,10 +11,10 @@ import pytest
 
 from grader.alignment import WordVectors
 from grader.backends import Backend
-from grader.cli.common import load_scorer
 from grader.embedding import Embedder, ModelError, resolve_model
 from grader.onnx_export import export
 from grader.scoring import Scorer
+from grader.startup import load_scorer
 
 from .conftest import write
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from grader.bank import DEFAULT_BANK, check_bank, load_bank
+import grader.bank
+from grader.bank import DEFAULT_BANK, BankError, check_bank, load_bank
 
 from .conftest import write
 
@@ -120,3 +122,38 @@ def test_missing_folder(tmp_path):
 
 def test_default_bank_is_the_repository(bank):
     assert bank.root == DEFAULT_BANK
+
+
+def test_a_cached_bank_is_reused_until_a_file_changes(tmp_path, monkeypatch):
+    root, cache = make_bank(tmp_path / "bank"), tmp_path / "cache"
+    first = load_bank(root, cache_folder=cache)
+
+    def no_parsing(root):
+        raise AssertionError("the bank was parsed again")
+
+    monkeypatch.setattr(grader.bank, "check_bank", no_parsing)
+    again = load_bank(root, cache_folder=cache)
+    assert again == first and again.get("tiny").rubric.key_points[0].id == "array"
+
+    monkeypatch.undo()
+    write(root, "reference_answers/tiny.yaml", GOOD_QUESTION.replace("a tensor", "a scalar"))
+    changed = load_bank(root, cache_folder=cache)
+    assert changed.get("tiny").question == "What is a scalar?"
+    assert changed.version != first.version
+
+
+def test_a_broken_or_missing_bank_cache_is_rebuilt_and_problems_are_not_cached(tmp_path):
+    root, cache = make_bank(tmp_path / "bank"), tmp_path / "cache"
+    load_bank(root, cache_folder=cache)
+    (stored,) = (cache / "banks").iterdir()
+    stored.write_bytes(stored.read_bytes()[:100])  # torn, as by a crash mid-write
+    assert load_bank(root, cache_folder=cache).get("tiny").topic == "basics"
+
+    shutil.rmtree(cache)
+    assert load_bank(root, cache_folder=cache).get("tiny").topic == "basics"
+
+    write(root, "rubrics/tiny.yaml", GOOD_RUBRIC.replace("id: array", "id: Not A Slug"))
+    for _ in range(2):  # a bank with problems is reported every time, never served from cache
+        with pytest.raises(BankError, match="key_points.0.id"):
+            load_bank(root, cache_folder=cache)
+    assert [p.suffix for p in (cache / "banks").iterdir()] == [".pickle"]

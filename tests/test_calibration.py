@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from grader.calibration import Calibration, CalibrationError, apply, fit, from_dict, load
-from grader.cli import app
+from grader.cli.commands import app
 from grader.features import FEATURE_NAMES, FeatureExtractor
 
 from .graded_sample import ANSWERS, QUESTIONS, graded_csv

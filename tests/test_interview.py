@@ -16,7 +16,7 @@ import pytest
 from textual.widgets import DataTable, Input, SelectionList, TextArea
 from typer.testing import CliRunner
 
-from grader.cli import app as cli_app
+from grader.cli.commands import app as cli_app
 from grader.interview import (
     QuestionSet,
     SetFileError,

@@ -8,6 +8,7 @@ through its loader so the model-loading worker runs too, without loading the mod
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import sys
 import threading
@@ -18,7 +19,9 @@ from rich.console import Console
 from textual.widgets import Input, RadioSet, TextArea
 from typer.testing import CliRunner
 
-from grader.cli import app as cli_app
+import grader.bank
+from grader.cli import main
+from grader.cli.commands import app as cli_app
 from grader.embedding import ModelError
 from grader.store import Store
 from grader.tui.app import GraderApp
@@ -29,6 +32,7 @@ from grader.tui.screens.questions import QuestionsScreen
 from grader.tui.screens.result import ResultScreen
 from grader.tui.widgets import AttemptTable, KeyBar, ModelStatus, QuestionTable, ScoreCard
 
+from .conftest import write
 from .pilot import run, settle
 from .test_embedding import CountingRunner
 
@@ -403,18 +407,36 @@ def test_progress_view_and_theme_toggle(make_app, scorer, clock):
 
 @pytest.mark.parametrize("args", [[], ["practice"], ["practice", "--model", "some-model"]])
 def test_command_line_opens_the_app(args, monkeypatch, scorer):
-    """`grader` and `grader practice` start the app with a model loader (not a loaded model)."""
+    """`grader` and `grader practice` start the app with a model loader (not a loaded model),
+    whether they take the short cut past the command-line parser or go through it."""
     started = []
 
     def fake_run(self):
         started.append(self)
 
     monkeypatch.setattr(GraderApp, "run", fake_run)
-    result = CliRunner().invoke(cli_app, args, catch_exceptions=False)
-    assert result.exit_code == 0, result.output
+    monkeypatch.setattr(sys, "argv", ["grader", *args])
+    with pytest.raises(SystemExit) as exited:
+        main()
+    assert exited.value.code in (0, None)
     (app,) = started
     assert app.scorer is None and app._load_scorer is not None
     assert len(app.bank.questions) == len(scorer.bank.questions)
+
+
+@pytest.mark.parametrize("args", [[], ["practice"], ["practice", "--bank", "{bank}"]])
+def test_a_broken_bank_stops_the_app_with_its_problems(args, monkeypatch, tmp_path, capsys):
+    """Both ways in report a bank's problems on stderr and exit 2, without opening the app."""
+    write(tmp_path, "reference_answers/q.yaml", "id: Not A Slug\n")
+    monkeypatch.setattr(grader.bank, "DEFAULT_BANK", tmp_path)
+    monkeypatch.setattr(GraderApp, "run", lambda self: pytest.fail("the app opened"))
+    monkeypatch.setattr(sys, "argv", ["grader", *(a.format(bank=tmp_path) for a in args)])
+    with pytest.raises(SystemExit) as exited:
+        main()
+    assert exited.value.code == 2
+    problems = capsys.readouterr().err
+    assert "q.yaml:1: id: String should match pattern" in problems
+    assert "the bank has" in problems
 
 
 def test_help_still_prints_help():
@@ -423,13 +445,22 @@ def test_help_still_prints_help():
     assert "practice" in result.output and "grade" in result.output
 
 
-def test_the_first_screen_does_not_load_the_grading_engine():
+def test_the_first_screen_does_not_load_the_grading_engine(tmp_path):
     # The engine (numpy, the model's libraries, scikit-learn) loads in the background once the
-    # list is up; importing it first would delay the first screen by a second or more.
+    # list is up; importing it first would delay the first screen by a second or more. Once
+    # the bank is in the cache, neither the YAML parser nor the command-line parser loads.
     code = (
-        "import sys, grader.cli, grader.tui.app, grader.tui.screens.questions; "
-        "print(sorted({'numpy', 'torch', 'sklearn', 'grader.scoring'} & set(sys.modules)))"
+        "import sys; from rich.console import Console; import grader.tui.launch as launch; "
+        "import grader.tui.screens.questions; launch.open_bank(None, Console()); "
+        "print(sorted({'numpy', 'torch', 'sklearn', 'grader.scoring', 'yaml', 'typer'}"
+        " & set(sys.modules)))"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[]"
+    for start, loaded in (("first", "['yaml']"), ("second", "[]")):
+        done = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "GRADER_CACHE_DIR": str(tmp_path)},
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.strip() == loaded, f"{start} start"

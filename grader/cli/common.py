@@ -2,39 +2,29 @@
 
 from __future__ import annotations
 
-import os
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
-import platformdirs
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from grader import startup
 from grader.backends import Backend
-from grader.bank import Bank, BankError, load_bank
+from grader.bank import Bank
 
 if TYPE_CHECKING:
     from grader.scoring import Scorer
 
 app = typer.Typer(
     help="Grade free-text answers to deep-learning interview questions, and explain the grade.",
-    invoke_without_command=True,
+    no_args_is_help=True,
     add_completion=False,
     rich_markup_mode="rich",
 )
 questions_app = typer.Typer(help="Browse the question bank.", no_args_is_help=True)
 app.add_typer(questions_app, name="questions")
-
-
-@app.callback()
-def _no_command(ctx: typer.Context) -> None:
-    # Plain `grader` opens the practice app; `grader --help` still prints the help.
-    if ctx.invoked_subcommand is None:
-        from grader.cli.practice import practice
-
-        practice()
 
 
 out = Console(soft_wrap=True)
@@ -86,36 +76,10 @@ def fail(message: str, code: int = 2) -> typer.Exit:
 
 
 def open_bank(path: Path | None) -> Bank:
-    try:
-        return load_bank(path)
-    except BankError as exc:
-        for problem in exc.problems:
-            err.print(str(problem), highlight=False, markup=False)
-        raise fail(f"the bank has {len(exc.problems)} problem(s); run 'grader validate'") from None
-
-
-def cache_path() -> Path:
-    """Where embeddings of bank texts are kept between runs (GRADER_CACHE_DIR overrides)."""
-    folder = os.environ.get("GRADER_CACHE_DIR") or platformdirs.user_cache_dir("grader")
-    return Path(folder) / "embeddings.sqlite"
-
-
-def onnx_path() -> Path:
-    """Where ONNX exports of the model are kept, beside the embedding cache."""
-    return cache_path().parent / "onnx"
-
-
-def load_scorer(bank: Bank, model: str | None, backend: Backend = Backend.auto) -> Scorer:
-    """A scorer for `bank`, with the embedding cache and ONNX exports in the user cache folder."""
-    # The engine (numpy, the model's libraries) is imported only when a command needs it, so
-    # the practice app's first screen and `--help` do not wait for it.
-    from grader.embedding import Embedder, EmbeddingCache
-    from grader.scoring import Scorer
-
-    embedder = Embedder(
-        model, cache=EmbeddingCache(cache_path()), backend=backend, onnx_folder=onnx_path()
-    )
-    return Scorer(bank, embedder)
+    loaded = startup.open_bank(path, err)
+    if loaded is None:
+        raise typer.Exit(2)
+    return loaded
 
 
 def open_scorer(bank: Bank, model: str | None, backend: Backend = Backend.auto) -> Scorer:
@@ -127,7 +91,7 @@ def open_scorer(bank: Bank, model: str | None, backend: Backend = Backend.auto) 
         message = "loading the model (the very first run also exports it to ONNX: ~15 s)…"
     with err.status(message):
         try:
-            return load_scorer(bank, model, backend)
+            return startup.load_scorer(bank, model, backend)
         except ModelError as exc:
             raise fail(str(exc)) from None
 

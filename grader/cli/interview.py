@@ -15,10 +15,10 @@ from grader.cli.common import (
     ModelOption,
     app,
     fail,
-    load_scorer,
     open_bank,
     out,
 )
+from grader.startup import load_scorer
 
 
 class ReportFormat(StrEnum):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import typer
+
 from grader.backends import Backend
-from grader.cli.common import BackendOption, BankOption, ModelOption, app, load_scorer, open_bank
+from grader.cli.common import BackendOption, BankOption, ModelOption, app
 
 
 @app.command()
@@ -16,8 +18,8 @@ def practice(
     overrides it). The app opens at once; the model loads in the background.
     """
     # Imported here so that the other commands don't pay for loading Textual.
-    from grader.tui.app import GraderApp
+    from grader.tui.launch import run_practice
 
-    loaded = open_bank(bank)
-
-    GraderApp(loaded, load_scorer=lambda: load_scorer(loaded, model, backend)).run()
+    code = run_practice(bank, model, backend)
+    if code:
+        raise typer.Exit(code)

@@ -1,0 +1,26 @@
+"""Starting the practice app: the whole of `grader practice`, without the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+
+from grader.backends import Backend
+from grader.startup import load_scorer, open_bank
+from grader.tui.app import GraderApp
+
+
+def run_practice(
+    bank: Path | None = None, model: str | None = None, backend: Backend = Backend.auto
+) -> int:
+    """Open the practice app on `bank` (the built-in one when None); return the exit code.
+
+    The app shows at once and loads the model in the background. A bank with problems is
+    reported on stderr, and the code is then 2.
+    """
+    loaded = open_bank(bank, Console(stderr=True))
+    if loaded is None:
+        return 2
+    GraderApp(loaded, load_scorer=lambda: load_scorer(loaded, model, backend)).run()
+    return 0
