@@ -139,11 +139,15 @@ def score_seconds(answers: int, backend: str) -> tuple[dict[str, list[float]], f
     scorer = load_scorer(bank, None, backend)
     load = time.perf_counter() - started
     todo = [(q.id, suite_answers(q.id)["good"][0]) for q in bank.free_text()][: 2 * answers]
-    app = GraderApp(bank, scorer=scorer)
+    # Handed over through the loader, as `grader practice` does, so that the app's own
+    # after-load steps (the garbage collector's freeze) run too.
+    app = GraderApp(bank, load_scorer=lambda: scorer)
     seconds: dict[str, list[float]] = {"straight": [], "after a pause": []}
 
     async def scenario() -> None:
         async with app.run_test(size=SIZE) as pilot:
+            while not app.model_ready:
+                await pilot.pause(0.01)
             for n, (question_id, answer) in enumerate(todo):
                 mode = "straight" if n < answers else "after a pause"
                 await pilot.press("slash")

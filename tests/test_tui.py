@@ -7,6 +7,7 @@ through its loader so the model-loading worker runs too, without loading the mod
 
 from __future__ import annotations
 
+import gc
 import io
 import os
 import subprocess
@@ -25,7 +26,7 @@ from grader.cli.commands import app as cli_app
 from grader.embedding import ModelError
 from grader.store import Store
 from grader.tui.app import GraderApp
-from grader.tui.screens.answer import DRAFT_DELAY, AnswerScreen
+from grader.tui.screens.answer import BUSY_DELAY, DRAFT_DELAY, AnswerScreen
 from grader.tui.screens.draft import DraftPrompt
 from grader.tui.screens.progress import ProgressScreen
 from grader.tui.screens.questions import QuestionsScreen
@@ -361,6 +362,47 @@ def test_app_opens_before_the_model_and_grades_once_it_is_ready(make_app, scorer
     run(scenario())
 
 
+def test_grading_says_so_only_when_it_takes_a_while(make_app, scorer):
+    """A quick grade goes straight to the card; a slow one shows "grading…" after a moment.
+    Garbage collection, held off while the card is built, is back on once it shows."""
+    release = threading.Event()
+
+    class Slow:
+        def __init__(self, inner):
+            self.inner, self.embedder = inner, inner.embedder
+
+        def embed_ahead(self, question_id, answer):
+            self.inner.embed_ahead(question_id, answer)
+
+        def score(self, question_id, answer):
+            release.wait(30)
+            return self.inner.score(question_id, answer)
+
+    async def scenario():
+        app = make_app(load_scorer=lambda: Slow(scorer))
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            screen = await write_answer(pilot, "learning-rate", GOOD)
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            status, submit = screen.query_one("#answer-status"), screen.query_one("#submit")
+            assert screen.busy and str(status.render()) == "" and not submit.disabled
+            await pilot.pause(BUSY_DELAY + 0.1)
+            assert str(status.render()) == "grading…" and submit.disabled
+            await pilot.press("ctrl+s")  # a second submit while busy is ignored
+
+            release.set()
+            await settle(pilot)
+            assert isinstance(app.screen, ResultScreen) and gc.isenabled()
+            assert len(app.store.attempts()) == 1
+            await pilot.press("r")  # back to the editor, which is no longer busy
+            await pilot.pause()
+            assert app.screen is screen and not screen.busy
+            assert str(status.render()) == "" and not submit.disabled
+
+    run(scenario())
+
+
 def test_model_failure_is_reported_and_the_draft_kept(make_app):
     def broken_loader():
         raise ModelError("cannot load sentence-transformer 'nowhere'")
@@ -373,7 +415,7 @@ def test_model_failure_is_reported_and_the_draft_kept(make_app):
             screen = await write_answer(pilot, "learning-rate", GOOD)
             await pilot.press("ctrl+s")
             await settle(pilot)
-            assert app.screen is screen and not screen.busy
+            assert app.screen is screen and not screen.busy and gc.isenabled()
             assert "draft is kept" in str(screen.query_one("#answer-status").render())
             assert app.store.draft("learning-rate").text == GOOD
             assert app.store.attempts() == []

@@ -33,6 +33,8 @@ from grader.tui.screens.base import GraderScreen
 from grader.tui.screens.draft import DraftPrompt
 from grader.tui.widgets import AttemptTable, KeyBar, ModelStatus
 
+BUSY_DELAY = 0.2
+"""Seconds of grading before the editor says it is grading."""
 DRAFT_DELAY = 0.6
 """Seconds of quiet typing after which the draft is written and the answer embedded ahead."""
 
@@ -53,6 +55,7 @@ class AnswerScreen(GraderScreen):
         self._saved_text = text or ""  # what the store (or the last attempt) already holds
         self._text = text or ""  # the answer as it stands, kept so flushing needs no widgets
         self._timer: Timer | None = None
+        self._busy_timer: Timer | None = None
         self.busy = False
 
     @property
@@ -205,11 +208,24 @@ class AnswerScreen(GraderScreen):
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
+        shown = self._busy_timer is None  # else "grading…" is still waiting for its turn
+        if self._busy_timer is not None:
+            self._busy_timer.stop()
+            self._busy_timer = None
+        if busy and self.grader.model_ready:
+            # Most grading is over before "grading…" could be read; drawing it anyway would
+            # cost the score card two repaints of this screen. It shows if grading drags on.
+            self._busy_timer = self.set_timer(BUSY_DELAY, self._show_busy)
+        elif busy or shown:
+            self._show_busy()
+
+    def _show_busy(self) -> None:
+        self._busy_timer = None
         # The spinner is for the wait on the model; grading itself is over before it would
         # turn, and its animation only competes with the grading thread for the interpreter.
-        self.query_one("#grading").display = busy and not self.grader.model_ready
-        self.query_one("#submit", Button).disabled = busy
-        if busy:
+        self.query_one("#grading").display = self.busy and not self.grader.model_ready
+        self.query_one("#submit", Button).disabled = self.busy
+        if self.busy:
             waiting = "waiting for the model to load…" if not self.grader.model_ready else ""
             self.query_one("#answer-status", Label).update(waiting or "grading…")
         else:
@@ -219,13 +235,15 @@ class AnswerScreen(GraderScreen):
         """Grading finished: open the score card, or say why it could not be made."""
         from grader.tui.screens.result import ResultScreen
 
-        self._set_busy(False)
         if message.attempt_id is None:
+            self._set_busy(False)
             self.query_one("#answer-status", Label).update("not graded; your draft is kept")
             self.notify(f"could not grade: {message.error}", severity="error")
             return
-        self._show_history()
+        # The card first: this screen's own updates (and its history, on_screen_resume) can
+        # wait until it shows again, rather than delay the card.
         self.app.push_screen(ResultScreen(message.attempt_id))
+        self._set_busy(False)
 
     # ------------------------------------------------------------ navigation
 

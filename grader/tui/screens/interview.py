@@ -261,12 +261,13 @@ class InterviewAnswerScreen(AnswerScreen):
     def on_graded(self, message: Graded) -> None:
         """Scored: show the card with the accept/override controls."""
         message.prevent_default()  # not the practice screen's handler (it opens a result)
-        self._set_busy(False)
         if message.attempt_id is None:
+            self._set_busy(False)
             self.query_one("#answer-status", Label).update("not scored; the answer is kept")
             self.notify(f"could not score: {message.error}", severity="error")
             return
-        self.app.push_screen(DecisionScreen(self.question_id))
+        self.app.push_screen(DecisionScreen(self.question_id))  # the card before this screen
+        self._set_busy(False)
 
 
 # ---------------------------------------------------------------- deciding
@@ -274,6 +275,8 @@ class InterviewAnswerScreen(AnswerScreen):
 
 class DecisionScreen(InterviewScreen):
     """The automatic score and its explanation; the interviewer accepts it or overrides it."""
+
+    AUTO_FOCUS = "#points"  # set while composing: no second paint, as a focus() would cost
 
     BINDINGS = [
         Binding("a", "accept", "Accept"),
@@ -311,9 +314,6 @@ class DecisionScreen(InterviewScreen):
                 yield Button("Accept  a", id="accept", variant="success")
                 yield Button("Override  o", id="override", variant="warning")
         yield KeyBar()
-
-    def on_mount(self) -> None:
-        self.query_one("#points").focus()
 
     def action_reference(self) -> None:
         """Show or hide the reference answer."""

@@ -16,6 +16,8 @@ from grader.tui.widgets import AttemptComparison, KeyBar, ScoreCard
 class ResultScreen(GraderScreen):
     """Shows a stored attempt's score card."""
 
+    AUTO_FOCUS = "#points"  # set while composing: no second paint, as a focus() would cost
+
     BINDINGS = [
         Binding("r", "retry", "Retry"),
         Binding("n", "next", "Next question"),
@@ -50,9 +52,6 @@ class ResultScreen(GraderScreen):
                 classes="-hidden",
             )
         yield KeyBar()
-
-    def on_mount(self) -> None:
-        self.query_one("#points").focus()
 
     def action_reference(self) -> None:
         """Show or hide the reference answer."""

@@ -6,6 +6,8 @@ Result. Highlighting a key point in the list highlights its sentence in the answ
 
 from __future__ import annotations
 
+import gc
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
@@ -237,6 +239,10 @@ class ScoreCard(Vertical):
                     )
         yield Static(f"graded with {result.model} · bank {result.bank_version}", id="graded-with")
         yield Static(reference_content(self.question, result), id="reference", classes="-hidden")
+
+    def on_mount(self) -> None:
+        # Grading held off garbage collection until the card is on screen (GraderApp._grade).
+        self.call_after_refresh(gc.enable)
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         """Highlighting a key point singles out the sentence that decided it."""
