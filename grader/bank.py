@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import hashlib
+import json
 import os
 import pickle
 import re
@@ -13,12 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pydantic
-
 from grader import models
-from grader.models import Question, Rubric
+from grader.models import FieldError, Question, Rubric
 
 if TYPE_CHECKING:
+    import pydantic
     import yaml
 
 DEFAULT_BANK = Path(__file__).resolve().parent.parent
@@ -127,17 +129,32 @@ def _read_yaml(path: Path, problems: list[Problem]) -> tuple[dict | None, yaml.N
     return data, node
 
 
+@functools.cache
+def _validator(model: type) -> pydantic.TypeAdapter:
+    # Imported here, like yaml: a start that finds the bank in its cache validates nothing.
+    import pydantic
+
+    return pydantic.TypeAdapter(model)
+
+
 def _validate(model: type, path: Path, problems: list[Problem]):
+    import pydantic
+
     data, node = _read_yaml(path, problems)
     if data is None:
         return None
     try:
-        return model.model_validate(data)
+        return _validator(model).validate_python(data)
     except pydantic.ValidationError as exc:
         for err in exc.errors():
-            loc = [part for part in err["loc"]]
+            loc, message = list(err["loc"]), err["msg"]
+            broken = err.get("ctx", {}).get("error")
+            if isinstance(broken, FieldError):  # a model's own check: it names the field
+                loc, message = [*loc, broken.field], broken.message
+            elif err["type"] == "unexpected_keyword_argument":
+                message = "unknown key: keys outside the bank format are not permitted"
             field = ".".join(str(part) for part in loc)
-            problems.append(Problem(path, _line_of(node, loc), field, err["msg"]))
+            problems.append(Problem(path, _line_of(node, loc), field, message))
         return None
 
 
@@ -191,7 +208,7 @@ def check_bank(root: Path) -> tuple[Bank | None, list[Problem]]:
         return None, [Problem(qdir, None, "", "no question files (*.yaml) found")]
 
     attached = {
-        qid: q.model_copy(update={"rubric": rubrics.get(qid)}) for qid, q in questions.items()
+        qid: dataclasses.replace(q, rubric=rubrics.get(qid)) for qid, q in questions.items()
     }
     ordered = dict(sorted(attached.items(), key=lambda kv: _order(kv[1])))
     return Bank(root=root, questions=ordered, version=_version(root)), []
@@ -221,15 +238,15 @@ def load_bank(root: Path | None = None, cache_folder: Path | None = None) -> Ban
 class _BankCache:
     """One pickled, validated bank per bank folder, tagged with what it was built from.
 
-    Pickle, because rebuilding the models from JSON would need pydantic's validators, whose
-    set-up is the very cost the cache avoids. The file sits in the user's own cache folder,
-    which is trusted like the installed code.
+    Pickle, because it rebuilds the models as they were, without running their checks or
+    importing pydantic again. The file sits in the user's own cache folder, which is trusted
+    like the installed code.
     """
 
     def __init__(self, folder: Path, root: Path):
         where = str(root.resolve())
         self.path = folder / "banks" / f"{hashlib.sha256(where.encode()).hexdigest()[:16]}.pickle"
-        self.key = _fingerprint(where, _version(root), pydantic.VERSION, sys.version)
+        self.key = _fingerprint(where, _version(root), sys.version)
 
     def load(self) -> Bank | None:
         try:
@@ -274,7 +291,7 @@ def bank_from_questions(questions: list[Question], root: Path = Path("<memory>")
     """A bank built in memory, e.g. from a graded CSV file (no rubric files)."""
     digest = hashlib.sha256()
     for q in questions:
-        digest.update(q.model_dump_json().encode())
+        digest.update(json.dumps(dataclasses.asdict(q), sort_keys=True).encode())
     return Bank(root=root, questions={q.id: q for q in questions}, version=digest.hexdigest()[:12])
 
 

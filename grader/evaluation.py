@@ -16,14 +16,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from pydantic import ValidationError
 
 from grader.answers import check_answer
 from grader.bank import Bank, bank_from_questions, normalise_question
 from grader.batch import InputError, read_csv
 from grader.calibration import fit, is_binary
 from grader.features import FeatureExtractor
-from grader.models import Question, Result
+from grader.models import FieldError, Question, Result
 from grader.scoring import Scorer
 
 REQUIRED_COLUMNS = ("question", "reference_answer", "answer", "score", "max_score")
@@ -170,8 +169,8 @@ def build_bank(graded: GradedFile) -> Bank:
                 question=rows[0].question.ljust(5),
                 references=references,
             )
-        except ValidationError as exc:
-            reason = exc.errors()[0]["msg"]
+        except FieldError as exc:
+            reason = str(exc)
             graded.problems.extend(
                 f"{graded.name}: line {r.line}: question not usable: {reason}" for r in rows
             )

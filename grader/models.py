@@ -1,121 +1,174 @@
 """Domain models: what a bank file may hold, and what grading returns.
 
-Bank files are validated with pydantic (so errors can name the field); results are plain
-dataclasses because they are only ever built by the scorer.
+All are frozen dataclasses. The bank's own (Question, Rubric, KeyPoint, Misconception) check
+their values as they are made and raise FieldError, naming the field, when one breaks a rule.
+Bank files are read through pydantic (see bank.py), which adds the checks of types, required
+fields and unknown keys; the models themselves need no validation library, so a bank loaded
+from the cache starts without one.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-
-SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+from typing import Any, Literal
 
 Level = Literal["fresher", "experienced"]
 QuestionType = Literal["free_text", "choice"]
 
+# pydantic's settings for these dataclasses when it reads bank files: a typo in a key of a
+# hand-edited file must not pass silently.
+STRICT: dict[str, Any] = {"extra": "forbid"}
 
-class _Strict(BaseModel):
-    """Unknown keys are errors: a typo in a hand-edited file must not pass silently.
-
-    The validators are built on first use, not at import: a start that finds the bank in
-    its cache never validates, and building them all costs about 0.15 s.
-    """
-
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
-def _check_patterns(patterns: list[str]) -> list[str]:
+class FieldError(ValueError):
+    """A value that breaks a rule of the bank; `field` names it within the object."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+def _check(ok: bool, field: str, message: str) -> None:
+    if not ok:
+        raise FieldError(field, message)
+
+
+def _check_slug(value: str, field: str = "id") -> None:
+    _check(
+        _SLUG.fullmatch(value) is not None,
+        field,
+        f"{value!r} is not a slug: use lower-case letters and digits joined by hyphens",
+    )
+
+
+def _check_patterns(patterns: list[str]) -> None:
     for pattern in patterns:
         try:
             re.compile(pattern)
         except re.error as exc:
-            raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from exc
-    return patterns
+            raise FieldError("patterns", f"invalid regular expression {pattern!r}: {exc}") from exc
 
 
-class KeyPoint(_Strict):
-    """One idea a good answer states; earns its weight when covered."""
+@dataclass(frozen=True)
+class KeyPoint:
+    """One idea a good answer states; earns its weight (over 0, at most 10) when covered."""
 
-    id: str = Field(pattern=SLUG)
-    statement: str = Field(min_length=3)
-    weight: float = Field(default=1.0, gt=0, le=10)
-    synonyms: list[str] = Field(
-        default_factory=list,
-        description="Phrases that state the point lexically; any one of them is enough.",
-    )
-    acronyms: dict[str, str] = Field(
-        default_factory=dict, description="Acronym -> expansion, e.g. BN: batch normalisation."
-    )
-    patterns: list[str] = Field(default_factory=list, description="Regular expressions.")
+    __pydantic_config__ = STRICT
 
-    _validate_patterns = field_validator("patterns")(_check_patterns)
+    id: str
+    statement: str
+    weight: float = 1.0
+    synonyms: list[str] = field(default_factory=list)
+    """Phrases that state the point lexically; any one of them is enough."""
+    acronyms: dict[str, str] = field(default_factory=dict)
+    """Acronym -> expansion, e.g. BN: batch normalisation."""
+    patterns: list[str] = field(default_factory=list)
+    """Regular expressions."""
 
-
-class Misconception(_Strict):
-    """A wrong claim that costs points when an answer states it."""
-
-    id: str = Field(pattern=SLUG)
-    statement: str = Field(min_length=3)
-    penalty: float = Field(default=15.0, ge=0, le=100)
-    patterns: list[str] = Field(default_factory=list)
-
-    _validate_patterns = field_validator("patterns")(_check_patterns)
+    def __post_init__(self) -> None:
+        _check_slug(self.id)
+        _check(len(self.statement) >= 3, "statement", "needs at least 3 characters")
+        _check(0 < self.weight <= 10, "weight", "must be greater than 0 and at most 10")
+        _check_patterns(self.patterns)
 
 
-class Rubric(_Strict):
+@dataclass(frozen=True)
+class Misconception:
+    """A wrong claim that costs `penalty` points (0 to 100) when an answer states it."""
+
+    __pydantic_config__ = STRICT
+
+    id: str
+    statement: str
+    penalty: float = 15.0
+    patterns: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        _check_slug(self.id)
+        _check(len(self.statement) >= 3, "statement", "needs at least 3 characters")
+        _check(0 <= self.penalty <= 100, "penalty", "must be from 0 to 100")
+        _check_patterns(self.patterns)
+
+
+@dataclass(frozen=True)
+class Rubric:
     """How a free-text question is scored: key points, misconceptions and the mix."""
 
-    question_id: str = Field(pattern=SLUG)
-    pass_mark: float = Field(default=60.0, ge=0, le=100)
-    similarity_weight: float = Field(default=0.35, ge=0, le=1)
-    coverage_weight: float = Field(default=0.65, ge=0, le=1)
-    min_words: int = Field(default=5, ge=1, le=200)
-    key_points: list[KeyPoint] = Field(min_length=1)
-    misconceptions: list[Misconception] = Field(default_factory=list)
+    __pydantic_config__ = STRICT
 
-    @model_validator(mode="after")
-    def _weights_and_ids(self) -> Rubric:
-        if abs(self.similarity_weight + self.coverage_weight - 1.0) > 1e-6:
-            raise ValueError("similarity_weight and coverage_weight must add up to 1")
+    question_id: str
+    key_points: list[KeyPoint]
+    pass_mark: float = 60.0
+    similarity_weight: float = 0.35
+    coverage_weight: float = 0.65
+    min_words: int = 5
+    misconceptions: list[Misconception] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        _check_slug(self.question_id, "question_id")
+        _check(bool(self.key_points), "key_points", "needs at least one key point")
+        _check(0 <= self.pass_mark <= 100, "pass_mark", "must be from 0 to 100")
+        for name in ("similarity_weight", "coverage_weight"):
+            _check(0 <= getattr(self, name) <= 1, name, "must be from 0 to 1")
+        _check(
+            abs(self.similarity_weight + self.coverage_weight - 1.0) <= 1e-6,
+            "coverage_weight",
+            "similarity_weight and coverage_weight must add up to 1",
+        )
+        _check(1 <= self.min_words <= 200, "min_words", "must be from 1 to 200")
         ids = [p.id for p in self.key_points] + [m.id for m in self.misconceptions]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
-        if dupes:
-            raise ValueError(f"duplicate point ids: {', '.join(dupes)}")
-        return self
+        _check(not dupes, "key_points", f"duplicate point ids: {', '.join(dupes)}")
 
 
-class Question(_Strict):
-    """A question of the bank, as written in reference_answers/."""
+@dataclass(frozen=True)
+class Question:
+    """A question of the bank, as written in reference_answers/; `number` is its position in
+    the source guide. The rubric is attached by the bank loader, from rubrics/."""
 
-    id: str = Field(pattern=SLUG)
+    __pydantic_config__ = STRICT
+
+    id: str
     level: Level
-    topic: str = Field(min_length=2)
+    topic: str
+    question: str
     type: QuestionType = "free_text"
-    number: int | None = Field(default=None, ge=1, description="Position in the source guide.")
-    question: str = Field(min_length=5)
-    references: list[str] = Field(default_factory=list)
-    options: dict[str, str] = Field(default_factory=dict)
+    number: int | None = None
+    references: list[str] = field(default_factory=list)
+    options: dict[str, str] = field(default_factory=dict)
     answer: str | None = None
     explanation: str | None = None
-    rubric: Rubric | None = Field(default=None, exclude=True)
+    rubric: Rubric | None = None
 
-    @model_validator(mode="after")
-    def _fits_type(self) -> Question:
+    def __post_init__(self) -> None:
+        _check_slug(self.id)
+        _check(len(self.topic) >= 2, "topic", "needs at least 2 characters")
+        _check(len(self.question) >= 5, "question", "needs at least 5 characters")
+        _check(self.number is None or self.number >= 1, "number", "must be 1 or more")
         if self.type == "free_text":
-            if not self.references:
-                raise ValueError("a free_text question needs at least one reference answer")
-            if any(len(r.split()) < 3 for r in self.references):
-                raise ValueError("every reference answer needs at least three words")
+            _check(
+                bool(self.references),
+                "references",
+                "a free_text question needs at least one reference answer",
+            )
+            _check(
+                all(len(r.split()) >= 3 for r in self.references),
+                "references",
+                "every reference answer needs at least three words",
+            )
         else:
-            if len(self.options) < 2:
-                raise ValueError("a choice question needs at least two options")
-            if self.answer not in self.options:
-                raise ValueError(f"answer {self.answer!r} is not one of the options")
-        return self
+            _check(
+                len(self.options) >= 2, "options", "a choice question needs at least two options"
+            )
+            _check(
+                self.answer in self.options,
+                "answer",
+                f"answer {self.answer!r} is not one of the options",
+            )
 
 
 # ---------------------------------------------------------------- results

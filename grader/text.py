@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 
-import pysbd
 import Stemmer
 
 _STEMMER = Stemmer.Stemmer("english")
-_SEGMENTER = pysbd.Segmenter(language="en", clean=False)
 _WORD = re.compile(r"[a-z0-9_]+(?:'[a-z]+)?")
 _YES_NO = re.compile(r"\byes\s*(?:/|or)\s*no\b")
 # British and American spellings must meet: normalisation/normalization, regularise/regularize.
@@ -104,11 +102,20 @@ def content_stems(text: str) -> list[str]:
     return [stem(w) for w in words(text) if w not in STOP_WORDS]
 
 
+@cache
+def _segmenter():
+    # Made on first use: pysbd takes a while to import, and the practice app's first screen
+    # (which imports this module for its answer checks) splits no sentences.
+    import pysbd
+
+    return pysbd.Segmenter(language="en", clean=False)
+
+
 def split_sentences(text: str) -> list[str]:
     """Split an answer into sentences; bullet lines and semicolons also end a sentence."""
     pieces: list[str] = []
     for line in re.split(r"\n\s*(?:[-*\u2022]|\d+[.)])?\s*", text.strip()):
-        for sentence in _SEGMENTER.segment(line) if line.strip() else []:
+        for sentence in _segmenter().segment(line) if line.strip() else []:
             pieces.extend(part.strip() for part in sentence.split(";"))
     return [p for p in pieces if re.search(r"[A-Za-z0-9]", p)]
 

@@ -91,7 +91,7 @@ def test_question_found_by_text_ignoring_case_and_punctuation(tmp_path):
             "key_points.0.patterns",
             "regular expression",
         ),
-        (GOOD_QUESTION.replace("id: tiny", "id: Not A Slug"), GOOD_RUBRIC, 1, "id", "pattern"),
+        (GOOD_QUESTION.replace("id: tiny", "id: Not A Slug"), GOOD_RUBRIC, 1, "id", "not a slug"),
         (GOOD_QUESTION, GOOD_RUBRIC.replace("tiny", "other"), 1, "question_id", "no question"),
     ],
 )

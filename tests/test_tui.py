@@ -469,7 +469,12 @@ def test_command_line_opens_the_app(args, monkeypatch, scorer):
 @pytest.mark.parametrize("args", [[], ["practice"], ["practice", "--bank", "{bank}"]])
 def test_a_broken_bank_stops_the_app_with_its_problems(args, monkeypatch, tmp_path, capsys):
     """Both ways in report a bank's problems on stderr and exit 2, without opening the app."""
-    write(tmp_path, "reference_answers/q.yaml", "id: Not A Slug\n")
+    write(
+        tmp_path,
+        "reference_answers/q.yaml",
+        "id: Not A Slug\nlevel: fresher\ntopic: basics\nquestion: What is a tensor?\n"
+        "references: [A tensor is an array of numbers.]\n",
+    )
     monkeypatch.setattr(grader.bank, "DEFAULT_BANK", tmp_path)
     monkeypatch.setattr(GraderApp, "run", lambda self: pytest.fail("the app opened"))
     monkeypatch.setattr(sys, "argv", ["grader", *(a.format(bank=tmp_path) for a in args)])
@@ -477,7 +482,7 @@ def test_a_broken_bank_stops_the_app_with_its_problems(args, monkeypatch, tmp_pa
         main()
     assert exited.value.code == 2
     problems = capsys.readouterr().err
-    assert "q.yaml:1: id: String should match pattern" in problems
+    assert "q.yaml:1: id: 'Not A Slug' is not a slug" in problems
     assert "the bank has" in problems
 
 
