@@ -35,6 +35,10 @@ if TYPE_CHECKING:  # the engine is imported by the loader, off the first screen'
 DARK, LIGHT = "textual-dark", "textual-light"
 
 
+GC_PAUSE_LIMIT = 2.0
+"""Seconds after grading by which garbage collection is back on, card drawn or not."""
+
+
 class GraderApp(App[None]):
     """The practice app over one bank, one scorer (or a loader for it) and one store."""
 
@@ -217,6 +221,8 @@ class GraderApp(App[None]):
             reply_to.post_message(Graded(question_id, attempt_id, error))
         if result is None or reply_to is not self.screen:
             gc.enable()  # no score card will follow
+        else:
+            self.set_timer(GC_PAUSE_LIMIT, gc.enable)  # should the card never show
         if reply_to is not self.screen:
             # The user moved on while grading ran: tell them where it landed.
             if result is not None:
