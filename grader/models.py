@@ -45,53 +45,52 @@ def _check_slug(value: str, field: str = "id") -> None:
     )
 
 
-def _check_patterns(patterns: list[str]) -> None:
-    for pattern in patterns:
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise FieldError("patterns", f"invalid regular expression {pattern!r}: {exc}") from exc
-
-
 @dataclass(frozen=True)
-class KeyPoint:
-    """One idea a good answer states; earns its weight (over 0, at most 10) when covered."""
+class _Point:
+    """What key points and misconceptions share: a slug id, a statement, optional patterns."""
 
     __pydantic_config__ = STRICT
 
     id: str
     statement: str
+    patterns: list[str] = field(default_factory=list)
+    """Regular expressions that state it, beside the statement's own meaning."""
+
+    def __post_init__(self) -> None:
+        _check_slug(self.id)
+        _check(len(self.statement) >= 3, "statement", "needs at least 3 characters")
+        for pattern in self.patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                message = f"invalid regular expression {pattern!r}: {exc}"
+                raise FieldError("patterns", message) from exc
+
+
+@dataclass(frozen=True)
+class KeyPoint(_Point):
+    """One idea a good answer states; earns its weight (over 0, at most 10) when covered."""
+
     weight: float = 1.0
     synonyms: list[str] = field(default_factory=list)
     """Phrases that state the point lexically; any one of them is enough."""
     acronyms: dict[str, str] = field(default_factory=dict)
     """Acronym -> expansion, e.g. BN: batch normalisation."""
-    patterns: list[str] = field(default_factory=list)
-    """Regular expressions."""
 
     def __post_init__(self) -> None:
-        _check_slug(self.id)
-        _check(len(self.statement) >= 3, "statement", "needs at least 3 characters")
+        super().__post_init__()
         _check(0 < self.weight <= 10, "weight", "must be greater than 0 and at most 10")
-        _check_patterns(self.patterns)
 
 
 @dataclass(frozen=True)
-class Misconception:
+class Misconception(_Point):
     """A wrong claim that costs `penalty` points (0 to 100) when an answer states it."""
 
-    __pydantic_config__ = STRICT
-
-    id: str
-    statement: str
     penalty: float = 15.0
-    patterns: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        _check_slug(self.id)
-        _check(len(self.statement) >= 3, "statement", "needs at least 3 characters")
+        super().__post_init__()
         _check(0 <= self.penalty <= 100, "penalty", "must be from 0 to 100")
-        _check_patterns(self.patterns)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import multiprocessing
 import numpy as np
 
 from grader.bank import load_bank
-from grader.embedding import Embedder, EmbeddingCache
+from grader.embedding import Embedder, EmbeddingCache, length_batches
 from grader.scoring import Scorer
 
 from .test_bank import GOOD_QUESTION, make_bank
@@ -107,3 +107,20 @@ def test_an_answer_embedded_ahead_is_then_graded_without_the_model(scorer, monke
     longer = answer + " Too large a rate makes the loss diverge."
     scorer.score("learning-rate", longer)
     assert sorted(counter.seen) == sorted([longer, "Too large a rate makes the loss diverge."])
+
+
+def test_texts_are_batched_by_like_length():
+    answer = "Dropout drops random units while training. " * 5  # 220 characters
+    sentences = ["Dropout drops random units.", "It stops co-adaptation of units.", "Yes."]
+    batches = length_batches([answer, *sentences], size=16)
+    # The long answer gets its own forward pass instead of padding three short sentences.
+    assert batches == [sorted(sentences, key=len), [answer]]
+    assert [len(b) for b in length_batches(["same length"] * 40, size=16)] == [16, 16, 8]
+
+
+def test_batching_by_length_leaves_the_vectors_as_they_were(embedder):
+    texts = ["Yes.", "Dropout drops random units.", "Dropout drops random units. " * 12]
+    together = embedder.runner.sentence_vectors(texts, 16)  # one padded batch, as before
+    runner = embedder.runner
+    apart = np.concatenate([runner.sentence_vectors(b, 16) for b in (texts[:2], texts[2:])])
+    assert np.allclose(together, apart, atol=1e-5)
