@@ -32,19 +32,3 @@ def review(card_json: str | None, result: Result, now: datetime) -> tuple[Card, 
     rating = rating_for(result)
     updated, _log = SCHEDULER.review_card(card, rating, review_datetime=now)
     return updated, rating
-
-
-def due_label(due: datetime | None, now: datetime) -> str:
-    """A short text for a question's review state: new, due, or how long until it is."""
-    if due is None:
-        return "new"
-    seconds = (due - now).total_seconds()
-    if seconds <= 0:
-        return "due"
-    minutes = seconds / 60
-    if minutes < 60:
-        return f"in {max(1, round(minutes))} min"
-    hours = minutes / 60
-    if hours < 24:
-        return f"in {round(hours)} h"
-    return f"in {round(hours / 24)} d"

@@ -11,6 +11,7 @@ from fsrs import Rating, State
 
 from grader import srs
 from grader.store import MIGRATIONS, Store, default_path
+from grader.tui.display import due_label
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 GOOD_ANSWER = (
@@ -154,8 +155,8 @@ def test_due_order_and_labels(store):
     store.save_card("a", "{}", T0 - timedelta(hours=1))
     store.save_card("c", "{}", T0 + timedelta(days=2))
     assert store.due(T0) == ["b", "a"]  # the most overdue first
-    assert srs.due_label(None, T0) == "new"
-    assert srs.due_label(T0, T0) == "due"
-    assert srs.due_label(T0 + timedelta(minutes=10), T0) == "in 10 min"
-    assert srs.due_label(T0 + timedelta(hours=5), T0) == "in 5 h"
-    assert srs.due_label(T0 + timedelta(days=3), T0) == "in 3 d"
+    assert due_label(None, T0) == "new"
+    assert due_label(T0, T0) == "due"
+    assert due_label(T0 + timedelta(minutes=10), T0) == "in 10 min"
+    assert due_label(T0 + timedelta(hours=5), T0) == "in 5 h"
+    assert due_label(T0 + timedelta(days=3), T0) == "in 3 d"

@@ -22,7 +22,6 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
-from grader import srs
 from grader.answers import check_answer
 from grader.bank import Bank
 from grader.models import Question, Result
@@ -233,6 +232,9 @@ class GraderApp(App[None]):
 
     def record(self, result: Result) -> int:
         """Store an attempt, reschedule its question, and drop its draft, all in one go."""
+        # Imported at the first grade: the scheduler library would add to the app's start.
+        from grader import srs
+
         question = self.bank.get(result.question_id)
         now = self.clock()
         card, rating = srs.review(self.store.card(question.id), result, now)

@@ -39,3 +39,19 @@ def shorten(text: str, width: int) -> str:
 def level_label(question: Question) -> str:
     """'fresher' / 'experienced', with 'MCQ' for multiple-choice questions."""
     return f"{question.level} MCQ" if question.type == "choice" else question.level
+
+
+def due_label(due: datetime | None, now: datetime) -> str:
+    """A short text for a question's review state: new, due, or how long until it is."""
+    if due is None:
+        return "new"
+    seconds = (due - now).total_seconds()
+    if seconds <= 0:
+        return "due"
+    minutes = seconds / 60
+    if minutes < 60:
+        return f"in {max(1, round(minutes))} min"
+    hours = minutes / 60
+    if hours < 24:
+        return f"in {round(hours)} h"
+    return f"in {round(hours / 24)} d"

@@ -8,9 +8,8 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from grader.models import Question
-from grader.srs import due_label
 from grader.store import QuestionStats
-from grader.tui.display import level_label, pass_mark, score_text, shorten
+from grader.tui.display import due_label, level_label, pass_mark, score_text, shorten
 
 FIXED_COLUMNS = (("level", 15), ("topic", 20), ("best", 6), ("last", 6), ("review", 9))
 MIN_QUESTION_WIDTH = 30
