@@ -5,7 +5,7 @@
 
 First screen: wall time from launching a fresh Python process that runs `grader practice`
 through the command's entry point (interpreter start, imports, command line, bank loading) to
-the first refresh after the question list is filled, with the model still loading in the
+the frame that draws the filled question list, with the model still loading in the
 background. It is timed with the validated bank in the cache folder (every start after the
 first), and with an empty cache folder (the first start after a bank file changed); in the
 same run, interleaved, the same for a bare Textual app with the list screen's widgets and
@@ -14,10 +14,10 @@ grader's own modules are byte-compiled first, as an installed copy is (an editab
 with PYTHONDONTWRITEBYTECODE set would otherwise compile them at every start).
 
 Score: once the model is loaded, wall time from pressing ctrl+s on a typed answer to the
-first refresh after the score card is mounted; that includes saving the answer first,
-grading it and drawing the card. It is timed twice: submitting the moment the answer is in,
-and after a typing pause, during which the app embeds the answer ahead. The app runs
-headless through Textual's pilot at 120x40, and the history goes to a temporary folder.
+last frame written to the terminal before the score card settles; that includes saving the
+answer first, grading it and drawing the card. It is timed twice: submitting the moment the
+answer is in, and after a typing pause, during which the app embeds the answer ahead. The app
+runs headless through Textual's pilot at 120x40, and the history goes to a temporary folder.
 """
 
 from __future__ import annotations
@@ -38,15 +38,36 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 SIZE = (120, 40)
 
 
+def frame_times(app, clock) -> list[float]:
+    """A list that gets `clock()` each time `app` writes a frame to its terminal."""
+    # The frame's time, not that of a callback after it: Textual runs those a tick later.
+    frames: list[float] = []
+    display = app._display
+
+    def timed_display(screen, update) -> None:
+        display(screen, update)
+        frames.append(clock())
+
+    app._display = timed_display
+    return frames
+
+
+async def settled(screen) -> None:
+    """Wait until `screen` has drawn what is pending (its layout and paint are done)."""
+    painted = asyncio.Event()
+    screen.call_after_refresh(painted.set)
+    await painted.wait()
+
+
 async def print_when_drawn(app, ready) -> None:
-    """Run `app` headless until `ready()`, then print the wall clock once that state is drawn."""
+    """Run `app` headless until `ready()`, then print the wall clock of the frame that drew
+    that state."""
+    frames = frame_times(app, time.time)
     async with app.run_test(size=SIZE):
         while not ready():
             await asyncio.sleep(0.001)
-        painted = asyncio.Event()
-        app.screen.call_after_refresh(painted.set)  # runs after the next refresh
-        await painted.wait()
-        print(time.time(), flush=True)
+        await settled(app.screen)
+        print(frames[-1], flush=True)
 
 
 def first_screen_child() -> None:
@@ -148,6 +169,7 @@ def score_seconds(answers: int, backend: str) -> tuple[dict[str, list[float]], f
     # after-load steps (the garbage collector's freeze) run too.
     app = GraderApp(bank, load_scorer=lambda: scorer)
     seconds: dict[str, list[float]] = {"straight": [], "after a pause": []}
+    frames = frame_times(app, time.perf_counter)
 
     async def scenario() -> None:
         async with app.run_test(size=SIZE) as pilot:
@@ -166,13 +188,14 @@ def score_seconds(answers: int, backend: str) -> tuple[dict[str, list[float]], f
                     while any(w.group == "ahead" and w.is_running for w in app.workers):
                         await asyncio.sleep(0.01)
                 submitted = time.perf_counter()
-                await pilot.press("ctrl+s")
+                # The key goes in at once, but the pilot's press returns only after the app
+                # has then idled for a while: watch for the card meanwhile, not after it.
+                press = asyncio.create_task(pilot.press("ctrl+s"))
                 while not (isinstance(app.screen, ResultScreen) and app.screen.query(ScoreCard)):
                     await asyncio.sleep(0.001)
-                painted = asyncio.Event()
-                app.screen.call_after_refresh(painted.set)  # runs once the card is drawn
-                await painted.wait()
-                seconds[mode].append(time.perf_counter() - submitted)
+                await settled(app.screen)
+                seconds[mode].append(frames[-1] - submitted)
+                await press
                 await pilot.press("escape")
                 while not isinstance(app.screen, QuestionsScreen):
                     await pilot.pause(0.001)
