@@ -1,7 +1,7 @@
 """How fast the practice app feels: time to its first screen, and from submit to a score.
 
-    python benchmarks/tui_latency.py                       # 5 starts, 2 x 20 answers, auto
-    python benchmarks/tui_latency.py --backend torch --starts 3 --answers 10
+    python benchmarks/tui_latency.py                       # 5 starts, 3 x 12 answers, auto
+    python benchmarks/tui_latency.py --backend torch --starts 3 --answers 6
 
 First screen: wall time from launching a fresh Python process that runs `grader practice`
 through the command's entry point (interpreter start, imports, command line, bank loading) to
@@ -15,9 +15,10 @@ with PYTHONDONTWRITEBYTECODE set would otherwise compile them at every start).
 
 Score: once the model is loaded, wall time from pressing ctrl+s on a typed answer to the
 last frame written to the terminal before the score card settles; that includes saving the
-answer first, grading it and drawing the card. It is timed twice: submitting the moment the
-answer is in, and after a typing pause, during which the app embeds the answer ahead. The app
-runs headless through Textual's pilot at 120x40, and the history goes to a temporary folder.
+answer first, grading it and drawing the card. It is timed three ways (see `MODES`), from the
+worst case, a typed answer submitted the moment its last key is in, to the usual one, after a
+typing pause. The app runs headless through Textual's pilot at 120x40, and the history goes to
+a temporary folder.
 """
 
 from __future__ import annotations
@@ -36,6 +37,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 SIZE = (120, 40)
+PASTE_TO_SUBMIT = 0.15
+"""Seconds from pasting an answer to pressing ctrl+s: a quick hand's move between two keys."""
+MODES = {
+    "typed, submitted at once": "typed in small pieces (none is taken for a paste), then "
+    "submitted as soon as the editor has taken the last: nothing could be embedded ahead",
+    f"pasted, submitted {PASTE_TO_SUBMIT:g} s later": "put in the editor in one go, which the "
+    "app takes for a paste and embeds at once",
+    "typed, after a typing pause": "typed as in the first mode, then submitted once the app "
+    "has embedded the answer ahead in the typist's pause",
+}
 
 
 def frame_times(app, clock) -> list[float]:
@@ -142,12 +153,11 @@ def first_screen_seconds(
 
 
 def score_seconds(answers: int, backend: str) -> tuple[dict[str, list[float]], float]:
-    """Seconds from submit to score card, by how the answer was typed, and the model load time.
+    """Seconds from submit to score card, by way of entering the answer (`MODES`), and the
+    model load time.
 
-    Each mode gets its own `answers` questions (a good answer from the answer suite each):
-    "straight" submits the moment the text is in; "after a pause" first waits as a typist
-    who pauses would, until the app has embedded the answer ahead. The first answer to a
-    question also embeds the question's own texts, in either mode at its natural place.
+    Each mode gets its own `answers` questions (a good answer from the answer suite each), the
+    modes taking turns. The first answer to a question also embeds the question's own texts.
     """
     from textual.widgets import Input, TextArea
 
@@ -155,7 +165,7 @@ def score_seconds(answers: int, backend: str) -> tuple[dict[str, list[float]], f
     from grader.bank import load_bank
     from grader.startup import load_scorer
     from grader.tui.app import GraderApp
-    from grader.tui.screens.answer import DRAFT_DELAY
+    from grader.tui.screens.answer import DRAFT_DELAY, PASTE_CHARS
     from grader.tui.screens.questions import QuestionsScreen
     from grader.tui.screens.result import ResultScreen
     from grader.tui.widgets import ScoreCard
@@ -164,11 +174,12 @@ def score_seconds(answers: int, backend: str) -> tuple[dict[str, list[float]], f
     started = time.perf_counter()
     scorer = load_scorer(bank, None, backend)
     load = time.perf_counter() - started
-    todo = [(q.id, suite_answers(q.id)["good"][0]) for q in bank.free_text()][: 2 * answers]
+    todo = [(q.id, suite_answers(q.id)["good"][0]) for q in bank.free_text()]
+    todo = todo[: len(MODES) * answers]
     # Handed over through the loader, as `grader practice` does, so that the app's own
     # after-load steps (the garbage collector's freeze) run too.
     app = GraderApp(bank, load_scorer=lambda: scorer)
-    seconds: dict[str, list[float]] = {"straight": [], "after a pause": []}
+    seconds: dict[str, list[float]] = {mode: [] for mode in MODES}
     frames = frame_times(app, time.perf_counter)
 
     async def scenario() -> None:
@@ -176,14 +187,20 @@ def score_seconds(answers: int, backend: str) -> tuple[dict[str, list[float]], f
             while not app.model_ready:
                 await pilot.pause(0.01)
             for n, (question_id, answer) in enumerate(todo):
-                mode = "straight" if n < answers else "after a pause"
+                mode = list(MODES)[n % len(MODES)]
                 await pilot.press("slash")
                 app.screen.query_one("#search", Input).value = question_id
                 await pilot.press("enter", "enter")
                 await pilot.pause()
-                app.screen.query_one(TextArea).insert(answer)
-                await pilot.pause()
-                if mode == "after a pause":
+                editor = app.screen.query_one(TextArea)
+                if mode.startswith("pasted"):
+                    editor.insert(answer)
+                    await asyncio.sleep(PASTE_TO_SUBMIT)
+                else:
+                    for at in range(0, len(answer), PASTE_CHARS // 2):
+                        editor.insert(answer[at : at + PASTE_CHARS // 2])
+                        await pilot.pause()  # the app sees each piece as it comes
+                if mode.endswith("pause"):
                     await asyncio.sleep(DRAFT_DELAY + 0.05)
                     while any(w.group == "ahead" and w.is_running for w in app.workers):
                         await asyncio.sleep(0.01)
@@ -207,7 +224,7 @@ def score_seconds(answers: int, backend: str) -> tuple[dict[str, list[float]], f
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--starts", type=int, default=5, help="fresh starts to time")
-    parser.add_argument("--answers", type=int, default=20, help="answers to time per mode")
+    parser.add_argument("--answers", type=int, default=12, help="answers to time per mode")
     parser.add_argument("--backend", default="auto", choices=["auto", "torch", "onnx", "onnx-int8"])
     parser.add_argument("--first-screen-child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--bare-child", type=int, help=argparse.SUPPRESS)
@@ -258,7 +275,10 @@ def main() -> None:
             f"{statistics.median(times) * 1000:.0f} ms", f"{max(times) * 1000:.0f} ms", "< 300 ms",
         )  # fmt: skip
     table.add_row("model load (background)", "1", f"{load:.1f} s", "", "")
-    Console().print(table)
+    console = Console()
+    console.print(table)
+    for mode, how in MODES.items():
+        console.print(f"[bold]{mode}[/]: {how}.")
 
 
 if __name__ == "__main__":

@@ -218,6 +218,30 @@ def test_a_typing_pause_embeds_the_answer_so_submitting_needs_no_model(
     run(scenario())
 
 
+def test_a_pasted_answer_is_kept_and_embedded_at_once(make_app, scorer, monkeypatch):
+    counter = CountingRunner(scorer.embedder.runner)
+    monkeypatch.setattr(scorer.embedder, "runner", counter)
+    answer = "Dropout switches off random units while training, so no unit can lean on another."
+
+    async def scenario():
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await write_answer(pilot, "dropout", answer)  # one edit of many characters
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            assert app.store.draft("dropout").text == answer  # no typing pause needed
+            assert answer in counter.seen
+
+            await pilot.press("x")  # typing, though, is saved once it pauses
+            await pilot.pause()
+            assert app.store.draft("dropout").text == answer
+            await pilot.pause(DRAFT_DELAY + 0.2)
+            assert app.store.draft("dropout").text == answer + "x"
+
+    run(scenario())
+
+
 def test_key_bar_lists_the_screen_keys_and_a_click_runs_one(make_app, scorer):
     async def scenario():
         app = make_app()
@@ -383,10 +407,12 @@ def test_grading_says_so_only_when_it_takes_a_while(make_app, scorer):
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             screen = await write_answer(pilot, "learning-rate", GOOD)
+            await pilot.pause()
+            await app.workers.wait_for_complete()  # the paste's embedding ahead
             await pilot.press("ctrl+s")
             await pilot.pause()
             status, submit = screen.query_one("#answer-status"), screen.query_one("#submit")
-            assert screen.busy and str(status.render()) == "" and not submit.disabled
+            assert screen.busy and "grading" not in str(status.render()) and not submit.disabled
             await pilot.pause(BUSY_DELAY + 0.1)
             assert str(status.render()) == "grading…" and submit.disabled
             await pilot.press("ctrl+s")  # a second submit while busy is ignored

@@ -37,6 +37,8 @@ BUSY_DELAY = 0.2
 """Seconds of grading before the editor says it is grading."""
 DRAFT_DELAY = 0.6
 """Seconds of quiet typing after which the draft is written and the answer embedded ahead."""
+PASTE_CHARS = 20
+"""An edit that adds this many characters at once is a paste: saved and embedded at once."""
 
 
 class AnswerScreen(GraderScreen):
@@ -160,13 +162,19 @@ class AnswerScreen(GraderScreen):
     @on(TextArea.Changed)
     @on(RadioSet.Changed)
     def _answer_changed(self) -> None:
-        self._text = self.answer_text()
-        # Debounce: write once typing pauses rather than on every keystroke.
+        before, self._text = self._text, self.answer_text()
         if self._timer is not None:
             self._timer.stop()
-        self._timer = self.set_timer(DRAFT_DELAY, self._typing_paused)
+            self._timer = None
+        if len(self._text) - len(before) >= PASTE_CHARS:
+            # A pasted answer is often submitted a moment later: embedded now, it scores
+            # as fast as a typed one does after its pause (and it is kept at once).
+            self._save_and_embed_ahead()
+        else:
+            # Debounce: write once typing pauses rather than on every keystroke.
+            self._timer = self.set_timer(DRAFT_DELAY, self._save_and_embed_ahead)
 
-    def _typing_paused(self) -> None:
+    def _save_and_embed_ahead(self) -> None:
         self.flush_draft()
         if self.question.type == "free_text":
             self.grader.embed_ahead(self.question_id, self._text)
