@@ -5,7 +5,7 @@
 
 First screen: wall time from launching a fresh Python process that runs `grader practice`
 through the command's entry point (interpreter start, imports, command line, bank loading) to
-the frame that draws the filled question list, with the model still loading in the
+the first frame that draws the question list's rows, with the model still loading in the
 background. It is timed with the validated bank in the cache folder (every start after the
 first), and with an empty cache folder (the first start after a bank file changed); in the
 same run, interleaved, the same for a bare Textual app with the list screen's widgets and
@@ -70,32 +70,35 @@ async def settled(screen) -> None:
     await painted.wait()
 
 
-async def print_when_drawn(app, ready) -> None:
-    """Run `app` headless until `ready()`, then print the wall clock of the frame that drew
-    that state."""
+async def print_when_list_drawn(app) -> None:
+    """Run `app` headless and print the wall clock of the first frame it writes in which a
+    data table (the question list) draws a row under its header."""
+    from textual.widgets import DataTable
+
+    drawn: list[float] = []
     frames = frame_times(app, time.time)
+    render_line = DataTable.render_line
+
+    def watched(table, y: int):
+        strip = render_line(table, y)
+        if y and strip.text.strip() and not drawn:
+            drawn.append(len(frames))  # the frame being drawn is the next one written
+        return strip
+
+    DataTable.render_line = watched
     async with app.run_test(size=SIZE):
-        while not ready():
+        while not drawn or len(frames) <= drawn[0]:
             await asyncio.sleep(0.001)
-        await settled(app.screen)
-        print(frames[-1], flush=True)
+        print(frames[drawn[0]], flush=True)
 
 
 def first_screen_child() -> None:
     """Run in a fresh process: start `grader practice` through the command's own entry point,
-    headless, and print the wall clock when the filled question list is drawn."""
+    headless, and print the wall clock when the question list is first drawn."""
     from grader.tui.app import GraderApp
 
     def run_headless(app: GraderApp) -> None:
-        from grader.tui.screens.questions import QuestionsScreen
-        from grader.tui.widgets import QuestionTable
-
-        def filled() -> bool:
-            return isinstance(app.screen, QuestionsScreen) and bool(
-                app.screen.query_one(QuestionTable).rows
-            )
-
-        asyncio.run(print_when_drawn(app, filled))
+        asyncio.run(print_when_list_drawn(app))
 
     GraderApp.run = run_headless
     sys.argv = ["grader", "practice"]
@@ -131,8 +134,7 @@ def bare_screen_child(rows: int) -> None:
             for n in range(rows):
                 table.add_row(f"question {n}", "fresher", "topic", "", "", "new")
 
-    app = Bare()
-    asyncio.run(print_when_drawn(app, lambda: any(t.rows for t in app.query(DataTable))))
+    asyncio.run(print_when_list_drawn(Bare()))
 
 
 def first_screen_seconds(

@@ -160,6 +160,10 @@ def test_answer_is_scored_explained_and_kept_with_a_draft(make_app, scorer, data
             await pilot.press("escape")
             await pilot.pause()
             assert isinstance(app.screen, QuestionsScreen)
+            last = app.store.stats()["learning-rate"].last
+            assert (
+                str(app.screen.query_one(QuestionTable).get_row("learning-rate")[4]) == f"{last:g}"
+            )
             await open_question(pilot, "dropout")
             await type_text(pilot, DRAFT)
             await pilot.press("ctrl+q")  # quit at once, before the typing pause saves it

@@ -42,6 +42,7 @@ class QuestionsScreen(GraderScreen):
         super().__init__()
         self.random_set: list[str] | None = None
         self._listed_filters: tuple | None = None
+        self._left = False  # another screen has been on top since the list was filled
 
     def compose(self) -> ComposeResult:
         bank = self.grader.bank
@@ -69,10 +70,18 @@ class QuestionsScreen(GraderScreen):
         yield ModelStatus(id="model-status")
         yield KeyBar()
 
-    def on_screen_resume(self) -> None:
-        # Also sent when the list first shows. Scores, drafts and due dates change while
-        # answering: show them on the way back.
+    def on_mount(self) -> None:
+        # Filled before the first layout: the first frame shows the list, not the one after.
         self.refresh_list()
+
+    def on_screen_suspend(self) -> None:
+        self._left = True
+
+    def on_screen_resume(self) -> None:
+        # Scores, drafts and due dates change while answering: show them on the way back.
+        if self._left:
+            self._left = False
+            self.refresh_list()
 
     # ------------------------------------------------------------ the list
 

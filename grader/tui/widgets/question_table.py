@@ -35,8 +35,7 @@ class QuestionTable(DataTable):
         """Fill the table, keeping the cursor on the same question when it is still listed."""
         self._rows = [(q, stats.get(q.id), due.get(q.id), q.id in drafts) for q in questions]
         self._now = now
-        if self.size.width:  # before the first layout, on_resize builds it at its real width
-            self._rebuild()
+        self._rebuild()
 
     def on_resize(self) -> None:
         # The question column takes whatever width the fixed columns leave.
@@ -45,10 +44,12 @@ class QuestionTable(DataTable):
 
     def _question_width(self) -> int:
         fixed = sum(w + 2 for _, w in FIXED_COLUMNS) + 2  # cell padding and scrollbar
-        return max(MIN_QUESTION_WIDTH, self.size.width - fixed - 2)
+        return max(MIN_QUESTION_WIDTH, self._width - fixed - 2)
 
     def _rebuild(self) -> None:
-        self._width = self.size.width
+        # Before its first layout the table has no size: it spans the screen less its margins
+        # (and on_resize corrects that guess), so the rows are there for the first frame.
+        self._width = self.size.width or self.app.size.width - self.styles.margin.width
         current = self.selected_id
         self.clear(columns=True)
         width = self._question_width()
