@@ -10,6 +10,7 @@ Question words are down-weighted rather than dropped (see features.QUESTION_WEIG
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,9 +18,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from grader.embedding import Embedder
-from grader.text import HAS_WORD, STOP_WORDS, content_stems, stem, words
+from grader.text import STOP_WORDS, content_stems, stem, words
 
 RECENT_TEXTS = 4096
+_HAS_WORD = re.compile(r"[A-Za-z0-9]")
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,7 @@ class WordVectors:
             for word_id, rows in pieces.items():
                 span = encoded.word_to_chars(i, word_id)
                 tokens = words(text[span.start : span.end])
-                if not tokens or not HAS_WORD.search(tokens[0]) or tokens[0] in STOP_WORDS:
+                if not tokens or not _HAS_WORD.search(tokens[0]) or tokens[0] in STOP_WORDS:
                     continue
                 vector = hidden[i, rows].mean(axis=0)
                 stems.append(stem(tokens[0]))

@@ -11,8 +11,6 @@ import re
 from grader.text import normalise, words
 
 MAX_ANSWER_CHARS = 10_000
-# "b", "(b)", "option b.", "answer b: because…": an option named by its key.
-_OPTION_NAMED = re.compile(r"(?:option|answer)?\s*\(?([a-z0-9])\)?[.:)]?(?:\s.*)?")
 
 GAMING_FLAGS = (
     "gibberish",
@@ -44,7 +42,7 @@ def check_answer(text: object) -> str | None:
 def picked_option(answer: str, options: dict[str, str]) -> str | None:
     """The option key an answer names: 'b', '(b)', 'option B', or the option's text."""
     text = normalise(answer).strip()
-    match = _OPTION_NAMED.fullmatch(text)
+    match = re.fullmatch(r"(?:option|answer)?\s*\(?([a-z0-9])\)?[.:)]?(?:\s.*)?", text)
     if match and match.group(1) in options:
         return match.group(1)
     wanted = " ".join(words(answer))

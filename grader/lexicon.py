@@ -7,13 +7,14 @@ sentence states, and so which point, is two matrix products rather than loops ov
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
 from rapidfuzz import fuzz
 
 from grader.models import KeyPoint
-from grader.text import bank_pattern, content_stems, expand_acronyms, lexical_terms, stem, words
+from grader.text import content_stems, expand_acronyms, lexical_terms, stem, words
 
 FUZZY_MIN_LENGTH = 5
 """Stems shorter than this must match exactly: a one-letter slip there is often another word."""
@@ -42,7 +43,9 @@ class Lexicon:
             self._phrase_point[row, j] = 1.0
         self._needed = self._phrases.sum(axis=1)
         self._patterns = [
-            (j, bank_pattern(p)) for j, point in enumerate(key_points) for p in point.patterns
+            (j, re.compile(p, re.IGNORECASE))
+            for j, point in enumerate(key_points)
+            for p in point.patterns
         ]
         self._points = len(key_points)
         self._columns_of: dict[str, list[int]] = {}

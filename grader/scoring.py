@@ -34,7 +34,6 @@ from grader.embedding import Embedder
 from grader.lexicon import Lexicon
 from grader.models import MisconceptionHit, PointResult, Question, Result
 from grader.text import (
-    bank_pattern,
     content_stems,
     polarity_flipped,
     split_sentences,
@@ -62,7 +61,6 @@ MIN_SENTENCE_WORDS = 3
 FRAGMENT_WORDS = 5  # from this length on, a sentence without function words is a keyword run
 FRAGMENT_STOP_RATIO = 0.12
 CHUNK_ANSWERS = 512
-_LIST_SEPARATORS = re.compile(r"[,;\n|/]+")
 
 
 @dataclass
@@ -347,7 +345,7 @@ class Scorer:
         for j, wrong in enumerate(question.rubric.misconceptions):
             for i in np.argsort(-sims[:, j]):
                 sentence = sentences[i]
-                by_pattern = any(bank_pattern(p).search(sentence) for p in wrong.patterns)
+                by_pattern = any(re.search(p, sentence, re.IGNORECASE) for p in wrong.patterns)
                 by_meaning = sims[i, j] >= max(
                     MISCONCEPTION_MATCH, right[i]
                 ) and not polarity_flipped(sentence, wrong.statement)
@@ -439,5 +437,5 @@ def _looks_like_keywords(answer: str) -> bool:
     """Prose is about 40 % function words; a keyword list has few, or is mostly short items."""
     if stop_word_ratio(answer) < KEYWORD_LIST_STOP_RATIO:
         return True
-    items = [words(part) for part in _LIST_SEPARATORS.split(answer) if words(part)]
+    items = [words(part) for part in re.split(r"[,;\n|/]+", answer) if words(part)]
     return len(items) >= 6 and sum(map(len, items)) / len(items) <= 2.5

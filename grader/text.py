@@ -13,13 +13,6 @@ _WORD = re.compile(r"[a-z0-9_]+(?:'[a-z]+)?")
 _YES_NO = re.compile(r"\byes\s*(?:/|or)\s*no\b")
 # British and American spellings must meet: normalisation/normalization, regularise/regularize.
 _ISE = re.compile(r"(?<=[a-z]{3})is(e|ed|es|ing|ation|ations|er|ers)\b")
-# A new line, with any bullet or number that opens it: each line is split on its own.
-_LINE_START = re.compile(r"\n\s*(?:[-*\u2022]|\d+[.)])?\s*")
-HAS_WORD = re.compile(r"[A-Za-z0-9]")
-# Every pattern here is compiled once, at import or by `bank_pattern` below, rather than passed to
-# re.search as a string: re's own cache keeps 512 patterns and drops the oldest first, and
-# pysbd makes a new pattern for each sentence it splits, so string patterns were compiled
-# again on nearly every answer (about 12 ms of each).
 
 NEGATIONS = frozenset(
     {
@@ -121,27 +114,16 @@ def _segmenter():
 def split_sentences(text: str) -> list[str]:
     """Split an answer into sentences; bullet lines and semicolons also end a sentence."""
     pieces: list[str] = []
-    for line in _LINE_START.split(text.strip()):
+    for line in re.split(r"\n\s*(?:[-*\u2022]|\d+[.)])?\s*", text.strip()):
         for sentence in _segmenter().segment(line) if line.strip() else []:
             pieces.extend(part.strip() for part in sentence.split(";"))
-    return [p for p in pieces if HAS_WORD.search(p)]
-
-
-@cache
-def bank_pattern(regex: str) -> re.Pattern[str]:
-    """A bank pattern (a key point's or a misconception's), compiled once, case-insensitive."""
-    return re.compile(regex, re.IGNORECASE)
-
-
-@cache
-def _acronym(short: str) -> re.Pattern[str]:
-    return re.compile(rf"\b{re.escape(short)}s?\b")
+    return [p for p in pieces if re.search(r"[A-Za-z0-9]", p)]
 
 
 def expand_acronyms(text: str, acronyms: dict[str, str]) -> str:
     """Write each acronym (matched as a whole word, case-sensitively) next to its expansion."""
     for short, long in acronyms.items():
-        text = _acronym(short).sub(f"{short} ({long})", text)
+        text = re.sub(rf"\b{re.escape(short)}s?\b", f"{short} ({long})", text)
     return text
 
 
