@@ -26,7 +26,7 @@ from grader.cli.commands import app as cli_app
 from grader.embedding import ModelError
 from grader.store import Store
 from grader.tui.app import GraderApp
-from grader.tui.screens.answer import BUSY_DELAY, DRAFT_DELAY, AnswerScreen
+from grader.tui.screens.answer import BUSY_DELAY, DRAFT_DELAY, PASTE_CHARS, AnswerScreen
 from grader.tui.screens.draft import DraftPrompt
 from grader.tui.screens.progress import ProgressScreen
 from grader.tui.screens.questions import QuestionsScreen
@@ -196,21 +196,35 @@ def test_answer_is_scored_explained_and_kept_with_a_draft(make_app, scorer, data
     run(second_session())
 
 
-def test_a_typing_pause_embeds_the_answer_so_submitting_needs_no_model(
-    make_app, scorer, monkeypatch
+@pytest.mark.parametrize("pasted", [False, True], ids=["typed", "pasted"])
+def test_the_answer_is_embedded_ahead_so_submitting_needs_no_model(
+    make_app, scorer, monkeypatch, pasted
 ):
+    """A typed answer is saved and embedded once the typing pauses; a pasted one at once."""
     counter = CountingRunner(scorer.embedder.runner)
     monkeypatch.setattr(scorer.embedder, "runner", counter)
-    answer = "Gradient descent moves the weights by the learning rate times the gradient, here."
+    # Its own text each way: the scorer's embedding cache is shared by the whole session.
+    way = "pasted" if pasted else "typed"
+    answer = f"Gradient descent moves the weights by the learning rate times the gradient ({way})."
 
     async def scenario():
         app = make_app()
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
-            await write_answer(pilot, "learning-rate", answer)
-            await pilot.pause(DRAFT_DELAY + 0.2)  # the typist pauses
+            editor = (await open_question(pilot, "learning-rate")).query_one(TextArea)
+            if pasted:
+                editor.insert(answer)  # one edit of many characters
+                await pilot.pause()
+            else:
+                for at in range(0, len(answer), PASTE_CHARS // 2):  # a few keys at a time
+                    editor.insert(answer[at : at + PASTE_CHARS // 2])
+                    await pilot.pause()
+                await app.workers.wait_for_complete()
+                assert answer not in counter.seen
+                await pilot.pause(DRAFT_DELAY + 0.2)  # the typist pauses
             await app.workers.wait_for_complete()
             assert answer in counter.seen
+            assert app.store.draft("learning-rate").text == answer
             counter.seen.clear()
 
             await pilot.press("ctrl+s")
@@ -218,30 +232,6 @@ def test_a_typing_pause_embeds_the_answer_so_submitting_needs_no_model(
             assert isinstance(app.screen, ResultScreen)
             assert app.screen.query_one(ScoreCard).result.answer == answer
             assert counter.seen == []
-
-    run(scenario())
-
-
-def test_a_pasted_answer_is_kept_and_embedded_at_once(make_app, scorer, monkeypatch):
-    counter = CountingRunner(scorer.embedder.runner)
-    monkeypatch.setattr(scorer.embedder, "runner", counter)
-    answer = "Dropout switches off random units while training, so no unit can lean on another."
-
-    async def scenario():
-        app = make_app()
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot)
-            await write_answer(pilot, "dropout", answer)  # one edit of many characters
-            await pilot.pause()
-            await app.workers.wait_for_complete()
-            assert app.store.draft("dropout").text == answer  # no typing pause needed
-            assert answer in counter.seen
-
-            await pilot.press("x")  # typing, though, is saved once it pauses
-            await pilot.pause()
-            assert app.store.draft("dropout").text == answer
-            await pilot.pause(DRAFT_DELAY + 0.2)
-            assert app.store.draft("dropout").text == answer + "x"
 
     run(scenario())
 
