@@ -75,14 +75,14 @@ async def print_when_list_drawn(app) -> None:
     data table (the question list) draws a row under its header."""
     from textual.widgets import DataTable
 
-    drawn: list[float] = []
+    drawn: list[int] = []  # the index of the first frame with a row
     frames = frame_times(app, time.time)
     render_line = DataTable.render_line
 
     def watched(table, y: int):
         strip = render_line(table, y)
         if y and strip.text.strip() and not drawn:
-            drawn.append(len(frames))  # the frame being drawn is the next one written
+            drawn.append(len(frames))  # the frame being drawn is the next written
         return strip
 
     DataTable.render_line = watched
@@ -110,7 +110,7 @@ def first_screen_child() -> None:
 def bare_screen_child(rows: int) -> None:
     """The baseline, in a fresh process: a bare Textual app with the widgets of the list screen
     (header, three selects, two inputs, a button, a title, a table of `rows` rows, a footer)
-    and nothing of grader's. Prints the wall clock when its filled table is drawn."""
+    and nothing of grader's. Prints the wall clock when its table is first drawn with rows."""
     from textual.app import App
     from textual.containers import Horizontal
     from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select
