@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
+from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import (
     Button,
@@ -65,12 +66,20 @@ class AnswerScreen(GraderScreen):
         """The question being answered."""
         return self.grader.bank.get(self.question_id)
 
-    # What differs between practice and interview: the heading, the words on the controls,
-    # and whether past attempts are listed.
+    # What differs between practice and interview: the heading, the words on the controls and
+    # on a failed grade, whether past attempts are listed, and the screen a grade opens.
     SUBMIT_LABEL = "Submit  ctrl+s"
     BACK_LABEL = "Back  esc"
     PLACEHOLDER = "Type your answer in full sentences. ctrl+s submits."
     SHOWS_HISTORY = True
+    GRADE_VERB = "grade"
+    NOT_GRADED = "not graded; your draft is kept"
+
+    def card_screen(self, attempt_id: int) -> Screen:
+        """The screen that shows a finished grade: the score card of the stored attempt."""
+        from grader.tui.screens.result import ResultScreen
+
+        return ResultScreen(attempt_id)
 
     def heading(self) -> Content:
         """The line above the question: its id, level, topic and pass mark."""
@@ -241,16 +250,14 @@ class AnswerScreen(GraderScreen):
 
     def on_graded(self, message: Graded) -> None:
         """Grading finished: open the score card, or say why it could not be made."""
-        from grader.tui.screens.result import ResultScreen
-
         if message.attempt_id is None:
             self._set_busy(False)
-            self.query_one("#answer-status", Label).update("not graded; your draft is kept")
-            self.notify(f"could not grade: {message.error}", severity="error")
+            self.query_one("#answer-status", Label).update(self.NOT_GRADED)
+            self.notify(f"could not {self.GRADE_VERB}: {message.error}", severity="error")
             return
         # The card first: this screen's own updates (and its history, on_screen_resume) can
         # wait until it shows again, rather than delay the card.
-        self.app.push_screen(ResultScreen(message.attempt_id))
+        self.app.push_screen(self.card_screen(message.attempt_id))
         self._set_busy(False)
 
     # ------------------------------------------------------------ navigation

@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.events import Mount
+from textual.screen import Screen
 from textual.widgets import (
     Button,
     DataTable,
@@ -29,7 +30,6 @@ from textual.widgets.selection_list import Selection
 from grader.interview import pick_questions, session_summary
 from grader.reports import Summary, num
 from grader.tui.display import level_label, shorten
-from grader.tui.messages import Graded
 from grader.tui.screens.answer import AnswerScreen
 from grader.tui.screens.base import GraderScreen
 from grader.tui.widgets import KeyBar, ModelStatus, ScoreCard
@@ -219,6 +219,12 @@ class InterviewAnswerScreen(AnswerScreen):
     BACK_LABEL = "Leave  esc"
     PLACEHOLDER = "The candidate's answer, or your transcript. ctrl+s scores it."
     SHOWS_HISTORY = False
+    GRADE_VERB = "score"
+    NOT_GRADED = "not scored; the answer is kept"
+
+    def card_screen(self, attempt_id: int) -> Screen:
+        """The card with the accept/override controls (it reads the score from the session)."""
+        return DecisionScreen(self.question_id)
 
     def heading(self) -> Content:
         """The candidate and the question's place in the set, then the question's details."""
@@ -257,17 +263,6 @@ class InterviewAnswerScreen(AnswerScreen):
         self._saved_text = self._text
         for label in self.query("#answer-status").results(Label):
             label.update("answer saved")
-
-    def on_graded(self, message: Graded) -> None:
-        """Scored: show the card with the accept/override controls."""
-        message.prevent_default()  # not the practice screen's handler (it opens a result)
-        if message.attempt_id is None:
-            self._set_busy(False)
-            self.query_one("#answer-status", Label).update("not scored; the answer is kept")
-            self.notify(f"could not score: {message.error}", severity="error")
-            return
-        self.app.push_screen(DecisionScreen(self.question_id))  # the card before this screen
-        self._set_busy(False)
 
 
 # ---------------------------------------------------------------- deciding
