@@ -254,9 +254,7 @@ class _BankCache:
                 if pickle.load(file) != self.key:
                     return None
                 bank = pickle.load(file)
-        except FileNotFoundError:
-            return None
-        except Exception:  # a torn or foreign file is no worse than no file: rebuild it
+        except Exception:  # missing, torn or foreign: no worse than no file, so rebuild it
             return None
         return bank if isinstance(bank, Bank) else None
 
