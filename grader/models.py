@@ -72,6 +72,8 @@ class KeyPoint(_Point):
     """One idea a good answer states; earns its weight (over 0, at most 10) when covered."""
 
     weight: float = 1.0
+    essential: bool = False
+    """An answer passes only when it states every essential point (and no misconception)."""
     synonyms: list[str] = field(default_factory=list)
     """Phrases that state the point lexically; any one of them is enough."""
     acronyms: dict[str, str] = field(default_factory=dict)
