@@ -78,10 +78,40 @@ STOP_WORDS = frozenset(
 )
 
 
+# Compounds of a common prefix meet however they are written: "non-linear", "non linear",
+# "nonlinear"; "mini-batch", "minibatch"; "pre-trained", "pretrained". A prefix that is never a
+# word on its own joins the next word across a hyphen or a space. One that is also a word
+# ("over", "re", "un", "de", "bi") joins only across a hyphen ("over-fitting" but not "over
+# time"), except "over"/"under" before "fit" ("over fitting"). Prefixes such as "self",
+# "cross", "post" and "out" are left alone: "self-attention" meets "self attention" as two
+# words, as every other hyphenated pair does. A following function word never joins
+# ("pre and post").
+BOUND_PREFIXES = (
+    "non", "pre", "multi", "mini", "semi", "co", "sub", "anti", "auto", "hyper", "inter", "intra"
+)  # fmt: skip
+HYPHEN_PREFIXES = ("over", "under", "re", "un", "de", "bi")
+_NOT_A_TAIL = "|".join(map(re.escape, sorted(STOP_WORDS | NEGATIONS, key=len, reverse=True)))
+_HYPHENATED = re.compile(
+    rf"(?<![a-z0-9.'])({'|'.join(BOUND_PREFIXES + HYPHEN_PREFIXES)})-(?=[a-z])"
+    rf"(?!(?:{_NOT_A_TAIL})\b)"
+)
+_SPACED = re.compile(
+    rf"(?<![a-z0-9.'-])({'|'.join(BOUND_PREFIXES)}|over(?=\s+fit)|under(?=\s+fit))\s+(?=[a-z])"
+    rf"(?!(?:{_NOT_A_TAIL})\b)"
+)
+# Typographic hyphens are hyphens; dashes between clauses are spaces.
+_HYPHENS = re.compile("[\u2010\u2011\u2012\u2013\u2212]")
+_DASHES = re.compile("[\u2014\u2015]")
+
+
 def normalise(text: str) -> str:
-    """Lowercase ASCII-folded text with British -ise spellings mapped to -ize."""
+    """Lowercase ASCII-folded text with British -ise spellings mapped to -ize and compounds
+    joined: "non-linear", "non linear" and "nonlinear" all become "nonlinear"."""
+    text = _DASHES.sub(" ", _HYPHENS.sub("-", text))
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    text = text.lower().replace("-", " ").replace("\u2019", "'")
+    text = text.lower().replace("\u2019", "'")
+    text = _HYPHENATED.sub(r"\1", text)
+    text = _SPACED.sub(r"\1", text).replace("-", " ")
     # "yes/no" names a kind of output; its "no" negates nothing.
     text = _YES_NO.sub("yes_or_no", text)
     return _ISE.sub(lambda m: "iz" + m.group(1), text)
@@ -120,10 +150,17 @@ def split_sentences(text: str) -> list[str]:
     return [p for p in pieces if re.search(r"[A-Za-z0-9]", p)]
 
 
+ACRONYM_ANY_CASE = 3
+"""Acronyms of this many letters or more match in any case ("relu", "sgd"); shorter ones only
+as written, since "lr", "ml" or "ai" in lower case may be something else."""
+
+
 def expand_acronyms(text: str, acronyms: dict[str, str]) -> str:
-    """Write each acronym (matched as a whole word, case-sensitively) next to its expansion."""
+    """Write each acronym (matched as a whole word, plural too) next to its expansion."""
     for short, long in acronyms.items():
-        text = re.sub(rf"\b{re.escape(short)}s?\b", f"{short} ({long})", text)
+        letters = sum(c.isalpha() for c in short)
+        flags = re.IGNORECASE if letters >= ACRONYM_ANY_CASE else 0
+        text = re.sub(rf"\b{re.escape(short)}s?\b", f"{short} ({long})", text, flags=flags)
     return text
 
 

@@ -3,8 +3,10 @@ from grader.models import KeyPoint
 from grader.text import (
     content_stems,
     expand_acronyms,
+    normalise,
     polarity_flipped,
     split_sentences,
+    words,
 )
 
 
@@ -63,3 +65,63 @@ def test_negation_and_antonyms_flip_a_claim():
     )
     assert polarity_flipped("A learning rate that is too low overshoots and diverges.", claim)
     assert not polarity_flipped("Set it too high and it overshoots, so the loss diverges.", claim)
+
+
+def test_compounds_meet_however_they_are_written():
+    for forms in (
+        ["non-linear", "non linear", "nonlinear", "Non\u2011linear"],
+        ["mini-batch", "mini batch", "minibatch"],
+        ["pre-trained", "pre trained", "pretrained"],
+        ["multi-class", "multi class", "multiclass"],
+        ["co-adapt", "co adapt", "coadapt"],
+        ["hyper-parameter", "hyper parameter", "hyperparameter"],
+        ["over-fitting", "over fitting", "overfitting"],
+        ["re-use", "reuse"],
+        ["self-attention", "self attention"],
+        ["cross-entropy", "cross entropy"],
+    ):
+        assert len({normalise(f) for f in forms}) == 1, forms
+    # A prefix that is also a word joins only across a hyphen, and never a function word.
+    assert normalise("over time") == "over time"
+    assert normalise("re use") == "re use"
+    assert normalise("pre- and post-processing").split() == ["pre", "and", "post", "processing"]
+    assert content_stems("mini-batches") == content_stems("minibatch")
+    assert "linear" not in content_stems("a non-linear function")
+    # A dash between clauses separates words; it does not glue them.
+    assert words("ReLU\u2014the default\u2014works") == ["relu", "the", "default", "works"]
+
+
+def test_rubric_phrases_and_sentences_normalise_compounds_alike():
+    point = KeyPoint(id="nl", statement="Non-linear.", synonyms=["non-linearity"])
+    other = KeyPoint(id="lin", statement="Linear.", synonyms=["linear"])
+    found = Lexicon([point, other]).match(
+        ["ReLU adds nonlinearity", "it is non linear", "a linear map"]
+    )
+    assert found.tolist() == [[True, False], [True, False], [False, True]]
+
+
+def test_acronyms_and_expansions_state_their_own_point():
+    relu = KeyPoint(
+        id="relu", statement="ReLU is the default.", acronyms={"ReLU": "rectified linear unit"}
+    )
+    lr = KeyPoint(
+        id="lr", statement="Tune it.", synonyms=["tune"], acronyms={"LR": "learning rate"}
+    )
+    found = Lexicon([relu, lr]).match(
+        [
+            "Use ReLU in hidden layers",
+            "use relu",
+            "RELUS are cheap",
+            "a rectified linear unit",
+            "the LR matters",
+            "the lr matters",  # two letters: only as written
+        ]
+    )
+    assert found[:, 0].tolist() == [True, True, True, True, False, False]
+    assert found[:, 1].tolist() == [False, False, False, False, True, False]
+
+
+def test_capitalised_stop_words_in_synonyms_are_names():
+    he = KeyPoint(id="he", statement="He init.", synonyms=["He initialisation"])
+    found = Lexicon([he]).match(["use He initialization", "careful initialisation matters"])
+    assert found[:, 0].tolist() == [True, False]
