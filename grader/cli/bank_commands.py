@@ -16,9 +16,26 @@ from grader.cli.common import BankOption, TableFormat, app, fail, open_bank, out
 
 
 @app.command()
-def validate(bank: BankOption = None) -> None:
-    """Check every bank file against the schema; list problems as file:line: field: message."""
+def validate(
+    bank: BankOption = None,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Also lint the rubrics' keyword side: a synonym that reduces to one common "
+            "stem or only restates the question, a duplicate synonym, an acronym that cannot "
+            "match its own point or that two points declare, and a misconception pattern that "
+            'a simple denial of the claim ("X does not Y", "X never Y") still matches.',
+        ),
+    ] = False,
+) -> None:
+    """Check every bank file against the schema (with --strict, lint the rubrics too); list
+    problems as file:line: field: message."""
     loaded, problems = check_bank(bank or DEFAULT_BANK)
+    if strict and loaded is not None:
+        from grader.lint import lint_bank
+
+        problems = lint_bank(loaded)
     if problems:
         for problem in problems:
             out.print(str(problem), highlight=False, markup=False)
