@@ -131,6 +131,18 @@ def build_answers(suite: list[dict], seed: int = 11) -> list[Item]:
     return items
 
 
+def coverage_problems(entry: dict, question) -> list[str]:
+    """Misconceptions of the question's rubric that `entry` does not deny, and denials of ids
+    that the rubric does not have."""
+    rubric = question.rubric
+    known = [m.id for m in rubric.misconceptions] if rubric else []
+    denied = [d["misconception"] for d in entry["denials"]]
+    qid = entry["question_id"]
+    return [f"{qid}: no denial of {m}" for m in known if m not in denied] + [
+        f"{qid}: denial of {m}, which the rubric does not have" for m in denied if m not in known
+    ]
+
+
 def fined(item: Item, result: Result) -> bool:
     """Whether the grade charged a misconception: for a denial, the one it denies."""
     charged = {m.id for m in result.misconceptions}
@@ -171,6 +183,9 @@ def main() -> None:
     unknown = [e["question_id"] for e in suite if e["question_id"] not in free]
     if unknown:
         sys.exit(f"not free-text questions of the bank: {', '.join(unknown)}")
+    for entry in suite:
+        for line in coverage_problems(entry, bank.questions[entry["question_id"]]):
+            print(f"warning: {line}", file=sys.stderr)
     scorer = load_scorer(bank, None, args.backend)
     items = build_answers(suite, args.seed)
     results = scorer.score_many([(item.question_id, item.text) for item in items])
