@@ -108,6 +108,10 @@ class Rubric:
     coverage_weight: float = 0.65
     min_words: int = 5
     misconceptions: list[Misconception] = field(default_factory=list)
+    contrasts: list[list[str]] = field(default_factory=list)
+    """Pairs of things the question compares, each side "phrase|alternative|...": a sentence
+    that says of one side what a point or misconception says of the other is about something
+    else (a swapped claim earns nothing; a denial by contrast is not fined)."""
 
     def __post_init__(self) -> None:
         _check_slug(self.question_id, "question_id")
@@ -121,6 +125,12 @@ class Rubric:
             "similarity_weight and coverage_weight must add up to 1",
         )
         _check(1 <= self.min_words <= 200, "min_words", "must be from 1 to 200")
+        for pair in self.contrasts:
+            _check(
+                len(pair) == 2 and all(side.strip() for side in pair),
+                "contrasts",
+                f"each contrast is a pair of two non-empty sides, not {pair!r}",
+            )
         ids = [p.id for p in self.key_points] + [m.id for m in self.misconceptions]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         _check(not dupes, "key_points", f"duplicate point ids: {', '.join(dupes)}")
@@ -190,6 +200,7 @@ class PointResult:
     lexical: bool
     sentence: str | None = None
     sentence_index: int | None = None
+    essential: bool = False
 
 
 @dataclass(frozen=True)

@@ -28,12 +28,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from grader import word_order
 from grader.answers import FLAG_TEXT, GAMING_FLAGS, check_answer, picked_option
 from grader.bank import Bank
+from grader.claims import asserts, stems_of, swap_sides
 from grader.embedding import Embedder
 from grader.lexicon import Lexicon
 from grader.models import MisconceptionHit, PointResult, Question, Result
 from grader.text import (
+    ANTONYMS,
     content_stems,
     polarity_flipped,
     split_sentences,
@@ -61,6 +64,18 @@ MIN_SENTENCE_WORDS = 3
 FRAGMENT_WORDS = 5  # from this length on, a sentence without function words is a keyword run
 FRAGMENT_STOP_RATIO = 0.12
 CHUNK_ANSWERS = 512
+SCRAMBLED_SENTENCE = 0.3
+"""A sentence whose word order scores below this (see grader.word_order) earns no credit."""
+SCRAMBLED_ANSWER = 1.5
+"""An answer whose sentences' word order averages below this is flagged `shuffled_words`:
+on the answer suite, sound answers score 2.6 and above, their shuffles mostly below 1."""
+SCRAMBLED_MIN_WORDS = 12
+SWAP_MARGIN = 0.02
+"""A sentence says the reverse of a point when swapping the two things it compares brings it
+this much closer to the point."""
+
+
+_ORDER = word_order.default_model
 
 
 @dataclass
@@ -74,6 +89,8 @@ class _Prepared:
     question_terms: set[str]
     lexicon: Lexicon | None
     reference_words: list[list[str]]
+    contrasts: list[tuple[str, str]]
+    contrast_stems: tuple[tuple[frozenset[str], frozenset[str]], ...]
 
 
 def demote(vectors: np.ndarray, direction: np.ndarray) -> np.ndarray:
@@ -127,6 +144,10 @@ class Scorer:
                 question_terms=set(content_stems(q.question)),
                 lexicon=Lexicon(rubric.key_points) if rubric else None,
                 reference_words=[words(r) for r in q.references],
+                contrasts=[tuple(pair) for pair in rubric.contrasts] if rubric else [],
+                contrast_stems=tuple(
+                    (stems_of(a), stems_of(b)) for a, b in (rubric.contrasts if rubric else [])
+                ),
             )
 
     # ------------------------------------------------------------ public API
@@ -230,9 +251,14 @@ class Scorer:
         raw_cosine = float(ref_cos[best_ref])
         similarity = float(np.clip((raw_cosine - SIM_FLOOR) / (SIM_CEILING - SIM_FLOOR), 0, 1))
 
-        misconceptions = self._misconceptions(question, sentences, sentence_vecs, prepared)
+        # Only sentences in English word order can state anything, right or wrong.
+        order = [_ORDER().order_score(s) for s in sentences]
+        ordered = [z is None or z >= SCRAMBLED_SENTENCE for z in order]
+        misconceptions = self._misconceptions(question, sentences, sentence_vecs, prepared, ordered)
         wrong_sentences = {m.sentence_index for m in misconceptions}
-        points = self._points(question, sentences, sentence_vecs, prepared, wrong_sentences)
+        points = self._points(
+            question, sentences, sentence_vecs, prepared, wrong_sentences, ordered
+        )
 
         total_weight = sum(p.weight for p in points) or 1.0
         coverage = sum(p.weight * p.credit for p in points) / total_weight
@@ -240,12 +266,29 @@ class Scorer:
         cov_w = rubric.coverage_weight if rubric else 0.0
         pass_mark = rubric.pass_mark if rubric else 60.0
         raw = 100 * (sim_w * similarity + cov_w * (coverage if points else 0.0))
-        score = max(0.0, min(100.0, raw - sum(m.penalty for m in misconceptions)))
+        quality = max(0.0, min(100.0, raw - sum(m.penalty for m in misconceptions)))
 
-        flags = self._flags(question, answer, sentences, whole_vec, coverage)
+        flags = self._flags(question, answer, sentences, whole_vec, coverage, order)
         notes = [f"{m.id}: -{m.penalty:g} for stating a misconception" for m in misconceptions]
+        essential = [p for p in points if p.essential]
+        if essential:
+            # Essential points decide the pass, whatever the length; the rest of the score
+            # says how complete the answer is on its side of the pass mark.
+            unstated = [p for p in essential if p.status not in ("covered", "partial")]
+            passed = not unstated and not misconceptions
+            if passed:
+                score = pass_mark + (100 - pass_mark) * quality / 100
+            else:
+                score = min(quality, 100.0) * pass_mark / 100
+                if unstated:
+                    names = ", ".join(p.id for p in unstated)
+                    notes.append(f"fails: an essential point is not stated ({names})")
+        else:
+            score = quality
+            passed = score >= pass_mark
         gaming = [f for f in flags if f in GAMING_FLAGS]
         if gaming:
+            passed = False
             cap = pass_mark / 2
             if score > cap:
                 notes.append(f"score capped at {cap:g}: {FLAG_TEXT[gaming[0]]}")
@@ -255,7 +298,7 @@ class Scorer:
             question_id=question.id,
             answer=answer,
             score=score,
-            passed=score >= pass_mark and not gaming,
+            passed=passed and score >= pass_mark,
             pass_mark=pass_mark,
             similarity=round(similarity, 4),
             raw_cosine=round(raw_cosine, 4),
@@ -277,6 +320,7 @@ class Scorer:
         sentence_vecs: np.ndarray,
         prepared: _Prepared,
         wrong_sentences: set[int],
+        ordered: list[bool],
     ) -> list[PointResult]:
         if question.rubric is None:
             return []
@@ -285,7 +329,10 @@ class Scorer:
         lexical = prepared.lexicon.match(sentences)
         # A word list is not a statement, and a sentence that states a misconception earns nothing.
         usable = np.array(
-            [_is_statement(s) and i not in wrong_sentences for i, s in enumerate(sentences)]
+            [
+                _is_statement(s) and i not in wrong_sentences and ordered[i]
+                for i, s in enumerate(sentences)
+            ]
         )
         # A sentence speaks for the points near its own best one, or for those it names.
         focused = (sims >= sims.max(axis=1, keepdims=True) - POINT_MARGIN) | lexical
@@ -299,6 +346,7 @@ class Scorer:
         flipped = np.zeros_like(lexical)
         for i, j in zip(*np.nonzero(credit)):
             flipped[i, j] = polarity_flipped(sentences[i], key_points[j].statement)
+        flipped |= self._swapped(sentences, sims, credit > 0, key_points, prepared)
         earned = np.where(flipped, 0.0, credit)
 
         results = []
@@ -325,9 +373,47 @@ class Scorer:
                     lexical=bool(lexical[i, j]),
                     sentence=sentences[i] if found else None,
                     sentence_index=i if found else None,
+                    essential=point.essential,
                 )
             )
         return results
+
+    def _swapped(
+        self,
+        sentences: list[str],
+        sims: np.ndarray,
+        crediting: np.ndarray,
+        key_points: Sequence,
+        prepared: _Prepared,
+    ) -> np.ndarray:
+        """Where a sentence says of one thing what the point says of its counterpart.
+
+        The two things the question compares (the rubric's contrasts) and the antonyms of
+        the point's own words are exchanged in the sentence; when that brings the sentence
+        closer to the point, the sentence had them the wrong way round ("a shallow network
+        has many layers").
+        """
+        swapped = np.zeros(crediting.shape, dtype=bool)
+        variants: list[tuple[int, int, str]] = []
+        for i, j in zip(*np.nonzero(crediting)):
+            statement_words = set(words(key_points[j].statement))
+            said = set(words(sentences[i]))
+            pairs = list(prepared.contrasts) + [
+                (w, ANTONYMS[w])
+                for w in sorted(statement_words)
+                if w in ANTONYMS
+                and ANTONYMS[w] not in statement_words
+                and (said & {w, ANTONYMS[w]})
+            ]
+            variant = swap_sides(sentences[i], pairs) if pairs else None
+            if variant:
+                variants.append((i, j, variant))
+        if not variants:
+            return swapped
+        vecs = demote(self.embedder.encode([v for _, _, v in variants]), prepared.question)
+        for (i, j, _), vec in zip(variants, vecs):
+            swapped[i, j] = float(vec @ prepared.points[j]) > sims[i, j] + SWAP_MARGIN
+        return swapped
 
     def _misconceptions(
         self,
@@ -335,6 +421,7 @@ class Scorer:
         sentences: list[str],
         sentence_vecs: np.ndarray,
         prepared: _Prepared,
+        ordered: list[bool],
     ) -> list[MisconceptionHit]:
         if question.rubric is None or not question.rubric.misconceptions:
             return []
@@ -344,11 +431,22 @@ class Scorer:
         hits = []
         for j, wrong in enumerate(question.rubric.misconceptions):
             for i in np.argsort(-sims[:, j]):
+                if not ordered[i]:
+                    continue
                 sentence = sentences[i]
-                by_pattern = any(re.search(p, sentence, re.IGNORECASE) for p in wrong.patterns)
-                by_meaning = sims[i, j] >= max(
-                    MISCONCEPTION_MATCH, right[i]
-                ) and not polarity_flipped(sentence, wrong.statement)
+                topic, pairs = prepared.question_terms, prepared.contrast_stems
+                # Only where the sentence asserts it: not inside a denial, a contrast, a
+                # reported belief or a clause about something else.
+                by_pattern = any(
+                    asserts(sentence, wrong.statement, m.span(), topic, pairs)
+                    for p in wrong.patterns
+                    for m in re.finditer(p, sentence, re.IGNORECASE)
+                )
+                by_meaning = (
+                    sims[i, j] >= max(MISCONCEPTION_MATCH, right[i])
+                    and not polarity_flipped(sentence, wrong.statement)
+                    and asserts(sentence, wrong.statement, None, topic, pairs)
+                )
                 if by_pattern or by_meaning:
                     hits.append(
                         MisconceptionHit(wrong.id, wrong.statement, wrong.penalty, sentence, int(i))
@@ -363,6 +461,7 @@ class Scorer:
         sentences: list[str],
         whole_vec: np.ndarray,
         coverage: float,
+        order: list[float | None],
     ) -> list[str]:
         flags = []
         tokens = words(answer)
@@ -382,7 +481,9 @@ class Scorer:
         )
         if len(tokens) >= 6 and (stuffed or _looks_like_keywords(answer)):
             flags.append("keyword_list")
-        if len(tokens) >= 10 and any(_scrambled(tokens, ref) for ref in prepared.reference_words):
+        if _scrambled_order(sentences, order) or (
+            len(tokens) >= 10 and any(_scrambled(tokens, ref) for ref in prepared.reference_words)
+        ):
             flags.append("shuffled_words")
         if coverage < 0.25 and self._is_off_topic(question, whole_vec):
             flags.append("off_topic")
@@ -427,6 +528,13 @@ def _scrambled(answer: list[str], reference: list[str]) -> bool:
     kept_words = sum(w in known for w in answer) / len(answer)
     kept_pairs = sum(p in pairs for p in zip(answer, answer[1:])) / (len(answer) - 1)
     return kept_words >= SHUFFLED_WORD_SHARE and kept_pairs < SHUFFLED_PAIR_SHARE
+
+
+def _scrambled_order(sentences: list[str], order: list[float | None]) -> bool:
+    """The answer's sentences, weighted by length, are not in English word order."""
+    scored = [(z, len(words(s))) for s, z in zip(sentences, order) if z is not None]
+    total = sum(n for _, n in scored)
+    return total >= SCRAMBLED_MIN_WORDS and sum(z * n for z, n in scored) / total < SCRAMBLED_ANSWER
 
 
 def _share(stems: list[str], terms: set[str]) -> float:

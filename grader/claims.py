@@ -1,0 +1,234 @@
+"""What a sentence asserts: clauses, their polarity and scope, and the things they are about.
+
+Keywords alone cannot tell "clipping fixes vanishing gradients" from "clipping does nothing for
+vanishing gradients; residual connections fix them". Both hold the misconception's words; only
+the first asserts it. This module splits a sentence into clauses and says, for a place in the
+sentence, whether the clause there asserts a claim:
+
+- a clause under a contrast ("unlike X", "instead of X", "rather than X", "X, not Y"), a
+  concession ("even if", "although") or a condition ("only when", "unless") asserts nothing;
+- a clause that reports a belief ("people often think", "a common misconception") or judges
+  what it says ("... leaks test data", "... is a myth") asserts nothing;
+- a clause whose count of negations differs in parity from the claim's denies it;
+- a clause whose own subject is something else ("residual connections address vanishing
+  gradients", asked about clipping) asserts nothing about the claim's subject.
+
+Pure text rules, no model: the scorer decides with them which matches count.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from grader.text import NEGATIONS, content_stems, normalise, stem, words
+
+# Markers that open a clause, by the role the clause they open plays.
+_OPENERS: dict[str, tuple[str, ...]] = {
+    "contrast": (
+        "unlike",
+        "instead of",
+        "rather than",
+        "as opposed to",
+        "in contrast to",
+        "in contrast with",
+        "compared to",
+        "compared with",
+        "not",
+        "except",
+    ),
+    "concession": ("even if", "even though", "although", "though", "despite"),
+    "condition": ("only when", "only if", "unless", "except when"),
+    "main": ("but", "whereas", "while", "however", "yet", "which", "so", "and so", "because"),
+}
+# A marker opens a clause after a comma or at the start; the conjunctions anywhere.
+_ANYWHERE = {
+    "but",
+    "whereas",
+    "however",
+    "unlike",
+    "instead of",
+    "rather than",
+    "as opposed to",
+    "even if",
+    "even though",
+    "although",
+    "only when",
+    "only if",
+    "unless",
+    "except when",
+}
+_HEDGES = frozenset({"rarely", "seldom", "hardly", "barely", "nothing", "nobody", "fails", "fail"})
+# "not only", "not just ... alone": the claim is affirmed, not denied.
+_NOT_ONLY = re.compile(r"\bnot\s+(?:only|just|merely|simply|solely|necessarily only)\b")
+_ALONE = re.compile(r"\bnot\b[^,;]{0,60}\b(?:alone|only)\b")
+_ATTRIBUTION = re.compile(
+    r"\b(?:(?:people|many|some|beginners|students|newcomers|others|one)\b[^,;]{0,30}"
+    r"\b(?:think|thinks|believe|believes|assume|assumes|claim|claims|say|says|list|lists|"
+    r"call|calls|confuse|confuses|mistake|mistakes|expect|expects|suppose|suggest)|"
+    r"misconception|myth|mistaken(?:ly)?|wrongly|incorrectly|contrary to|common mistake|"
+    r"(?:is|are|was|it's) (?:wrong|false|untrue|incorrect|a mistake|a myth|not true)|"
+    r"leaks?|leakage|should be avoided|bad practice|(?:is|are) a bug)\b"
+)
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A stretch of a sentence (character offsets) and the role it plays in it."""
+
+    start: int
+    end: int
+    role: str  # main, contrast, concession or condition
+    text: str
+
+    @property
+    def asserting(self) -> bool:
+        return self.role == "main"
+
+
+def _marker_pattern() -> re.Pattern[str]:
+    markers = sorted({m for ms in _OPENERS.values() for m in ms}, key=len, reverse=True)
+    alternatives = "|".join(re.escape(m).replace(r"\ ", r"\s+") for m in markers)
+    return re.compile(rf"(?:^|(?<=[,;:(]\s)|(?<=[,;:(])|\b)({alternatives})\b", re.IGNORECASE)
+
+
+_MARKER = _marker_pattern()
+_ROLE = {m: role for role, ms in _OPENERS.items() for m in ms}
+_HARD_BREAK = re.compile(r"[;:()]|\s[-\u2013\u2014]\s")
+
+
+def clauses(sentence: str) -> list[Clause]:
+    """Split a sentence into clauses at contrast, concession and condition markers."""
+    cuts: dict[int, str] = {0: "main"}
+    for m in _HARD_BREAK.finditer(sentence):
+        cuts.setdefault(m.end(), "main")
+    for m in _MARKER.finditer(sentence):
+        marker = re.sub(r"\s+", " ", m.group(1).lower())
+        before = sentence[: m.start()].rstrip()
+        after_comma = not before or before[-1] in ",;:("
+        role = _ROLE[marker]
+        if marker == "not" and not after_comma:
+            continue  # "does not" negates its own clause; only ", not X" opens a contrast
+        if role == "main" and marker not in _ANYWHERE and not after_comma:
+            continue  # "while training", "so that": not clause openers here
+        if role == "contrast" and marker not in _ANYWHERE and not after_comma:
+            continue
+        cuts[m.start()] = role
+    ordered = sorted(cuts.items())
+    found: list[Clause] = []
+    for i, (start, role) in enumerate(ordered):
+        end = ordered[i + 1][0] if i + 1 < len(ordered) else len(sentence)
+        text = sentence[start:end]
+        if not text.strip():
+            continue
+        # A relative clause right after a contrast describes the contrasted thing.
+        if role == "main" and found and found[-1].role != "main" and _is_relative(text):
+            role = found[-1].role
+        # "Unlike trees, ...", "X, not Y, does ...", "Even if ..., ...": the aside ends at its
+        # comma and the main clause resumes.
+        comma = text.find(",", 1)
+        if (
+            role != "main"
+            and 0 < comma < len(text.rstrip(" .!?")) - 1
+            and not _is_relative(text[comma + 1 :])
+        ):
+            found.append(Clause(start, start + comma, role, text[:comma]))
+            found.append(Clause(start + comma, end, "main", text[comma:]))
+            continue
+        found.append(Clause(start, end, role, text))
+    return found or [Clause(0, len(sentence), "main", sentence)]
+
+
+def _is_relative(text: str) -> bool:
+    return re.match(r"\W*(?:which|who|that)\b", text, re.IGNORECASE) is not None
+
+
+def negation_count(text: str) -> int:
+    """How many negations a text holds ("not only" and "not ... alone" do not deny)."""
+    lowered = normalise(text)
+    lowered = _NOT_ONLY.sub(" ", lowered)
+    lowered = _ALONE.sub(" ", lowered)
+    return sum(
+        t in NEGATIONS or t.endswith("n't") or t in _HEDGES or t == "no_longer"
+        for t in words(lowered)
+    )
+
+
+def clause_at(sentence: str, position: int) -> Clause:
+    """The clause that holds the character at `position`."""
+    for clause in clauses(sentence):
+        if clause.start <= position < clause.end:
+            return clause
+    return clauses(sentence)[-1]
+
+
+def asserts(
+    sentence: str,
+    claim: str,
+    span: tuple[int, int] | None = None,
+    topic: frozenset[str] = frozenset(),
+    pairs: tuple[tuple[frozenset[str], frozenset[str]], ...] = (),
+) -> bool:
+    """Does the sentence assert `claim` where it matched it (`span`, else its first clause
+    that shares a word with the claim)?
+
+    `topic` holds the stems of what the question is about (they may stand as the subject);
+    `pairs` the stems of two things the question compares: a clause about one side does not
+    assert a claim made of the other.
+    """
+    claim_stems = set(content_stems(claim))
+    if span is None:
+        span = _first_shared(sentence, claim_stems)
+        if span is None:
+            return False
+    clause = clause_at(sentence, span[0])
+    if not clause.asserting or span[1] > clause.end + 1:
+        return False
+    if _ATTRIBUTION.search(normalise(clause.text)):
+        return False
+    if negation_count(clause.text) % 2 != negation_count(claim) % 2:
+        return False
+    # The clause's own subject: the words before the match.
+    subject = set(content_stems(sentence[clause.start : span[0]]))
+    if subject and not subject & (claim_stems | topic):
+        return False
+    said = set(content_stems(clause.text))
+    for side_a, side_b in pairs:
+        for mine, other in ((side_a, side_b), (side_b, side_a)):
+            if other & claim_stems and not mine & claim_stems and mine & said and not other & said:
+                return False
+    return True
+
+
+def _first_shared(sentence: str, stems: set[str]) -> tuple[int, int] | None:
+    """The span of the first asserting clause's first word whose stem the claim shares."""
+    for clause in clauses(sentence):
+        for m in re.finditer(r"[A-Za-z0-9_'-]+", clause.text):
+            if any(stem(w) in stems for w in words(m.group())):
+                return clause.start + m.start(), clause.start + m.end()
+    return None
+
+
+def stems_of(phrases: str) -> frozenset[str]:
+    """The content stems of a side of a contrast ("SGD|stochastic gradient descent")."""
+    return frozenset(s for phrase in phrases.split("|") for s in content_stems(phrase))
+
+
+def swap_sides(sentence: str, pairs: list[tuple[str, str]]) -> str | None:
+    """The sentence with the two sides of each pair it mentions exchanged, or None.
+
+    Each side is "phrase|alternative|..."; an alternative is replaced by the other side's
+    first phrase. Used to test whether a sentence says of A what a point says of B.
+    """
+    changed = sentence
+    for left, right in pairs:
+        alternatives = [(a, right.split("|")[0]) for a in left.split("|")] + [
+            (b, left.split("|")[0]) for b in right.split("|")
+        ]
+        alternatives.sort(key=lambda pair: -len(pair[0]))
+        pattern = re.compile(
+            r"\b(" + "|".join(re.escape(a) for a, _ in alternatives) + r")\b", re.IGNORECASE
+        )
+        lookup = {a.lower(): b for a, b in alternatives}
+        changed = pattern.sub(lambda m, table=lookup: table[m.group(1).lower()], changed)
+    return changed if changed != sentence else None
