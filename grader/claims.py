@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from grader.text import NEGATIONS, content_stems, normalise, stem, words
+from grader.text import ANTONYMS, NEGATIONS, content_stems, normalise, polarity_flipped, stem, words
 
 # Markers that open a clause, by the role the clause they open plays.
 _OPENERS: dict[str, tuple[str, ...]] = {
@@ -70,6 +70,30 @@ _ATTRIBUTION = re.compile(
     r"(?:is|are|was|it's) (?:wrong|false|untrue|incorrect|a mistake|a myth|not true)|"
     r"leaks?|leakage|should be avoided|bad practice|(?:is|are) a bug)\b"
 )
+
+
+# Opposites that reverse a claim when exchanged: the antonyms negation checks use, and words
+# that only reverse a claim by standing in each other's place ("a shallow network has many
+# layers"), too common alone to count as a denial.
+OPPOSITES = {
+    **ANTONYMS,
+    **{
+        a: b
+        for x, y in [
+            ("complex", "simple"),
+            ("many", "few"),
+            ("wide", "narrow"),
+            ("early", "late"),
+            ("input", "output"),
+            ("encoder", "decoder"),
+            ("sparse", "dense"),
+            ("labelled", "unlabelled"),
+            ("training", "inference"),
+            ("single", "multiple"),
+        ]
+        for a, b in ((x, y), (y, x))
+    },
+}
 
 
 @dataclass(frozen=True)
@@ -200,12 +224,23 @@ def asserts(
     return True
 
 
+def contradicts(sentence: str, statement: str) -> bool:
+    """Does the clause of the sentence that speaks to the statement say its opposite?
+
+    The clause sharing the most words with the statement decides, so that "it introduces
+    non-linearity: without it the layers stay linear" is not read as a denial.
+    """
+    wanted = set(content_stems(statement))
+    best = max(clauses(sentence), key=lambda c: len(wanted & set(content_stems(c.text))))
+    return polarity_flipped(best.text, statement)
+
+
 def _first_shared(sentence: str, stems: set[str]) -> tuple[int, int] | None:
-    """The span of the first asserting clause's first word whose stem the claim shares."""
-    for clause in clauses(sentence):
-        for m in re.finditer(r"[A-Za-z0-9_'-]+", clause.text):
-            if any(stem(w) in stems for w in words(m.group())):
-                return clause.start + m.start(), clause.start + m.end()
+    """The span of the first shared word in the clause that shares most words with a claim."""
+    best = max(clauses(sentence), key=lambda c: len(stems & set(content_stems(c.text))))
+    for m in re.finditer(r"[A-Za-z0-9_'-]+", best.text):
+        if any(stem(w) in stems for w in words(m.group())):
+            return best.start + m.start(), best.start + m.end()
     return None
 
 
@@ -218,7 +253,8 @@ def swap_sides(sentence: str, pairs: list[tuple[str, str]]) -> str | None:
     """The sentence with the two sides of each pair it mentions exchanged, or None.
 
     Each side is "phrase|alternative|..."; an alternative is replaced by the other side's
-    first phrase. Used to test whether a sentence says of A what a point says of B.
+    first phrase, keeping an inflection ("overfits" becomes "underfits"). Used to test
+    whether a sentence says of A what a point says of B.
     """
     changed = sentence
     for left, right in pairs:
@@ -227,8 +263,13 @@ def swap_sides(sentence: str, pairs: list[tuple[str, str]]) -> str | None:
         ]
         alternatives.sort(key=lambda pair: -len(pair[0]))
         pattern = re.compile(
-            r"\b(" + "|".join(re.escape(a) for a, _ in alternatives) + r")\b", re.IGNORECASE
+            r"\b("
+            + "|".join(re.escape(a) for a, _ in alternatives)
+            + r")(s|es|ed|ing|ting|ted)?\b",
+            re.IGNORECASE,
         )
         lookup = {a.lower(): b for a, b in alternatives}
-        changed = pattern.sub(lambda m, table=lookup: table[m.group(1).lower()], changed)
+        changed = pattern.sub(
+            lambda m, table=lookup: table[m.group(1).lower()] + (m.group(2) or ""), changed
+        )
     return changed if changed != sentence else None

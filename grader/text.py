@@ -63,6 +63,11 @@ ANTONYMS = {
     "shallow": "deep",
     "reduce": "increase",
     "reduces": "increases",
+    "robust": "sensitive",
+    "subset": "superset",
+    "easy": "hard",
+    "cheap": "expensive",
+    "little": "lots",
 }
 ANTONYMS.update({v: k for k, v in list(ANTONYMS.items())})
 
@@ -197,11 +202,12 @@ def polarity_flipped(sentence: str, statement: str) -> bool:
     neg_t, all_t = _only_negated(statement)
     if any((w in neg_s) != (w in neg_t) for w in all_s & all_t):
         return True
-    said = set(words(sentence))
-    meant = set(words(statement))
+    # Compared by stem, so "non-linearity" meets "linear" and "overfits" meets "underfit".
+    said = {stem(w) for w in words(sentence)}
+    meant = {stem(w) for w in words(statement)}
     return any(
-        w in ANTONYMS and ANTONYMS[w] in said and w not in said and ANTONYMS[w] not in meant
-        for w in meant
+        stem(a) in meant and stem(b) in said and stem(a) not in said and stem(b) not in meant
+        for a, b in ANTONYMS.items()
     )
 
 

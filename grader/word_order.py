@@ -114,6 +114,18 @@ def classes(sentence: str, common: frozenset[str] = frozenset()) -> list[str]:
     return [word_class(t, i == 0, common) for i, t in enumerate(tokens(sentence))]
 
 
+def function_word_ratio(text: str) -> float:
+    """Share of function words among the words: prose has many, keyword lists few.
+
+    Broader than text.STOP_WORDS (prepositions such as "during" and "after" count), so a
+    terse technical sentence is not taken for a list of keywords.
+    """
+    found = [t.lower() for t in tokens(text) if t[0].isalnum()]
+    return (
+        sum(t in FUNCTION_WORDS or t.endswith("n't") for t in found) / len(found) if found else 0.0
+    )
+
+
 @dataclass(frozen=True)
 class WordOrderModel:
     """A trigram model over word classes, with interpolated lower orders."""
