@@ -28,7 +28,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from grader.answers import FLAG_TEXT, GAMING_FLAGS, check_answer, picked_option
+from grader import verdict
+from grader.answers import FLAG_TEXT, check_answer, picked_option
 from grader.bank import Bank
 from grader.embedding import Embedder
 from grader.lexicon import Lexicon
@@ -205,7 +206,7 @@ class Scorer:
             answer=answer,
             score=100.0 if right else 0.0,
             passed=right,
-            pass_mark=100.0,
+            pass_mark=verdict.CHOICE_PASS_MARK,
             similarity=float(right),
             raw_cosine=float(right),
             coverage=float(right),
@@ -238,15 +239,15 @@ class Scorer:
         coverage = sum(p.weight * p.credit for p in points) / total_weight
         sim_w = rubric.similarity_weight if rubric else 1.0
         cov_w = rubric.coverage_weight if rubric else 0.0
-        pass_mark = rubric.pass_mark if rubric else 60.0
+        pass_mark = rubric.pass_mark if rubric else verdict.DEFAULT_PASS_MARK
         raw = 100 * (sim_w * similarity + cov_w * (coverage if points else 0.0))
         score = max(0.0, min(100.0, raw - sum(m.penalty for m in misconceptions)))
 
         flags = self._flags(question, answer, sentences, whole_vec, coverage)
         notes = [f"{m.id}: -{m.penalty:g} for stating a misconception" for m in misconceptions]
-        gaming = [f for f in flags if f in GAMING_FLAGS]
+        gaming = verdict.gaming_flags(flags)
         if gaming:
-            cap = pass_mark / 2
+            cap = verdict.gaming_cap(pass_mark)
             if score > cap:
                 notes.append(f"score capped at {cap:g}: {FLAG_TEXT[gaming[0]]}")
                 score = cap
@@ -255,7 +256,7 @@ class Scorer:
             question_id=question.id,
             answer=answer,
             score=score,
-            passed=score >= pass_mark and not gaming,
+            passed=verdict.passed(score, pass_mark, flags),
             pass_mark=pass_mark,
             similarity=round(similarity, 4),
             raw_cosine=round(raw_cosine, 4),

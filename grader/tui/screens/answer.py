@@ -28,7 +28,6 @@ from textual.widgets import (
 
 from grader.answers import check_answer
 from grader.store import Draft
-from grader.tui.display import pass_mark
 from grader.tui.messages import Graded
 from grader.tui.screens.base import GraderScreen
 from grader.tui.screens.draft import DraftPrompt
@@ -86,7 +85,7 @@ class AnswerScreen(GraderScreen):
         question = self.question
         return Content.assemble(
             (question.id, "bold"),
-            f"  ·  {question.level}  ·  {question.topic}  ·  pass mark {pass_mark(question):g}",
+            f"  ·  {question.level}  ·  {question.topic}  ·  pass mark {question.pass_mark:g}",
         )
 
     def compose(self) -> ComposeResult:
