@@ -19,6 +19,8 @@ HISTORY_FILE = "history.sqlite"
 
 PROJECT = Path(__file__).resolve().parent.parent
 """The checkout grader is installed from (editable): the built-in bank lives here."""
+STYLESHEET = Path(__file__).resolve().parent / "tui" / "grader.tcss"
+"""The apps' one stylesheet."""
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 """Report templates, shipped with the package (package-data; `grader` is a namespace
 package, so no importlib.resources)."""

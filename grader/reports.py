@@ -1,8 +1,8 @@
 """Interview summaries and their exports (Markdown, HTML, CSV, JSON).
 
 Pure: everything here takes records already read from the store (results included) and the
-bank's questions, and returns data or text. The summary screen of the interviewer mode and `grader report` share it, so what the
-interviewer sees and what they export cannot disagree.
+bank's questions, and returns data or text. The summary screen of the interviewer mode and
+`grader report` share it, so what the interviewer sees and what they export cannot disagree.
 """
 
 from __future__ import annotations
@@ -319,7 +319,8 @@ def to_markdown(summary: Summary, comparison: Sequence[ComparisonRow]) -> str:
         f"- Answered: {s.answered} of {len(s.rows)}",
         f"- Total: {num(s.total_final)} / {num(s.max_total)} ({s.percent:.0f}%)"
         f" · automatic total {num(s.total_auto)}",
-        f"- Strongest topic: {_topic(s, s.strongest)} · weakest topic: {_topic(s, s.weakest)}",
+        f"- Strongest topic: {topic_label(s, s.strongest)}"
+        f" · weakest topic: {topic_label(s, s.weakest)}",
         f"- Agreement with the automatic scores: {s.agreement.text()}",
         "",
         "## Scores",
@@ -357,7 +358,8 @@ def to_markdown(summary: Summary, comparison: Sequence[ComparisonRow]) -> str:
     return "\n".join(out) + "\n"
 
 
-def _topic(summary: Summary, topic: str | None) -> str:
+def topic_label(summary: Summary, topic: str | None) -> str:
+    """A topic with the candidate's average final score on it; a dash for none."""
     return f"{topic} ({num(summary.topic_scores[topic])})" if topic else "–"
 
 
@@ -392,5 +394,5 @@ def to_html(summary: Summary, comparison: Sequence[ComparisonRow]) -> str:
         s=summary,
         comparison=comparison if len(comparison) > 1 else [],
         explanation=_explanation,
-        topic=lambda t: _topic(summary, t),
+        topic=lambda t: topic_label(summary, t),
     )

@@ -9,7 +9,7 @@ from rich.console import Console
 from grader.backends import Backend
 from grader.bank import BankError
 from grader.startup import load_scorer, open_bank, problem_lines
-from grader.tui.app import GraderApp
+from grader.tui.practice.app import PracticeApp
 
 
 def run_practice(
@@ -29,5 +29,5 @@ def run_practice(
             console.print(line, highlight=False, markup=False)
         console.print(f"[bold red]error:[/] {summary}", highlight=False)
         return 2
-    GraderApp(loaded, load_scorer=lambda: load_scorer(loaded, model, backend)).run()
+    PracticeApp(loaded, load_scorer=lambda: load_scorer(loaded, model, backend)).run()
     return 0
