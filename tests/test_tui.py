@@ -518,7 +518,7 @@ def test_the_first_screen_does_not_load_the_grading_engine(tmp_path):
     # the bank is in the cache, neither the YAML parser nor the command-line parser loads.
     code = (
         "import sys; from rich.console import Console; import grader.tui.launch as launch; "
-        "import grader.tui.screens.questions; launch.open_bank(None); "
+        "import grader.tui.practice.app; launch.open_bank(None); "
         "print(sorted({'numpy', 'torch', 'sklearn', 'grader.scoring', 'yaml', 'typer'}"
         " & set(sys.modules)))"
     )

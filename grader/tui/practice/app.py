@@ -16,7 +16,6 @@ from grader.models import Result
 from grader.tui.base import BaseApp
 from grader.tui.messages import NextQuestion, OpenAttempt, OpenProgress, OpenQuestion, Retry
 from grader.tui.practice.answer import AnswerScreen
-from grader.tui.practice.progress import ProgressScreen
 from grader.tui.practice.questions import QuestionsScreen
 from grader.tui.practice.result import ResultScreen
 
@@ -78,6 +77,9 @@ class PracticeApp(BaseApp):
 
     @on(OpenProgress)
     def _open_progress(self) -> None:
+        # Imported when first shown: plotting would add to the app's start.
+        from grader.tui.practice.progress import ProgressScreen
+
         store = self.store
         screen = ProgressScreen(
             list(self.bank.questions.values()),
