@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import random
 import threading
 from collections.abc import Callable
 from datetime import datetime
@@ -24,8 +23,8 @@ from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from grader.answers import check_answer
-from grader.locations import STYLESHEET
 from grader.bank import Bank
+from grader.locations import STYLESHEET
 from grader.models import Result
 from grader.store import Store, utc_now
 from grader.tui.messages import BackToList, Graded
@@ -59,12 +58,11 @@ class BaseApp(App[None]):
         load_scorer: Callable[[], Scorer] | None = None,
         store: Store | None = None,
         clock: Callable[[], datetime] = utc_now,
-        seed: int | None = None,
     ) -> None:
         """Give either a ready `scorer` or `load_scorer`, which is called in a worker thread.
 
-        `store` defaults to the history in the user's data folder; `clock` and `seed` make
-        tests reproducible.
+        `store` defaults to the history in the user's data folder; `clock` makes tests
+        reproducible.
         """
         super().__init__()
         if scorer is None and load_scorer is None:
@@ -73,7 +71,6 @@ class BaseApp(App[None]):
         self._owns_store = store is None
         self.store = store if store is not None else Store.connect()
         self.clock = clock
-        self.random = random.Random(seed)
         self.scorer = scorer
         self.model_message = ""
         self._load_scorer = load_scorer

@@ -8,10 +8,13 @@ which screen comes next.
 
 from __future__ import annotations
 
+import random
+
 from textual import on
 from textual.screen import Screen
 
 from grader import practice
+from grader.bank import Bank
 from grader.models import Result
 from grader.tui.base import BaseApp
 from grader.tui.messages import NextQuestion, OpenAttempt, OpenProgress, OpenQuestion, Retry
@@ -24,6 +27,12 @@ class PracticeApp(BaseApp):
     """The practice app over one bank, one scorer (or a loader for it) and one store."""
 
     TITLE = "grader practice"
+
+    def __init__(self, bank: Bank, *, seed: int | None = None, **kwargs) -> None:
+        """`seed` makes the random sets reproducible; the other arguments are the base app's
+        (scorer or load_scorer, store, clock)."""
+        super().__init__(bank, **kwargs)
+        self.random = random.Random(seed)
 
     def get_default_screen(self) -> Screen:
         # The question list is the bottom of the stack: "back to the list" pops to it.
