@@ -29,8 +29,8 @@ from benchmarks.gaming import suite_answers  # noqa: E402
 from grader.backends import Backend  # noqa: E402
 from grader.bank import load_bank  # noqa: E402
 from grader.embedding import Embedder  # noqa: E402
+from grader.locations import onnx_folder  # noqa: E402
 from grader.scoring import Scorer  # noqa: E402
-from grader.startup import onnx_path  # noqa: E402
 
 
 def grade(bank, backend: Backend, answers) -> tuple[np.ndarray, np.ndarray, float]:
@@ -38,7 +38,7 @@ def grade(bank, backend: Backend, answers) -> tuple[np.ndarray, np.ndarray, floa
 
     Verdicts are each result's own: its rubric's pass mark, and never a pass when flagged.
     """
-    embedder = Embedder(backend=backend, onnx_folder=onnx_path())
+    embedder = Embedder(backend=backend, onnx_folder=onnx_folder())
     scorer = Scorer(bank, embedder)
     scorer.score_many([(q.id, "warm up the bank texts") for q in bank.free_text()])
     started = time.perf_counter()

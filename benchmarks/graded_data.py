@@ -22,8 +22,8 @@ from grader.batch import decode  # noqa: E402
 from grader.embedding import Embedder, EmbeddingCache  # noqa: E402
 from grader.evaluation import GradedRow, build_bank, grade, read_graded  # noqa: E402
 from grader.features import FeatureExtractor  # noqa: E402
+from grader.locations import embeddings_path  # noqa: E402
 from grader.scoring import Scorer  # noqa: E402
-from grader.startup import cache_path  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = REPO.parent / "shared" / "datasets"
@@ -80,7 +80,7 @@ def load(path: Path, model: str | None = None) -> Graded:
     for record in reader:
         by_line[reader.line_num] = record
     started = time.perf_counter()
-    cache = EmbeddingCache(cache_path())  # the CLI's cache: a second run embeds nothing
+    cache = EmbeddingCache(embeddings_path())  # the CLI's cache: a second run embeds nothing
     embedder = Embedder(model, cache=cache)
     scorer = Scorer(bank, embedder)
     results, X = grade(graded.rows, scorer, FeatureExtractor(embedder))

@@ -37,15 +37,15 @@ def run_once(mode: str, count: int) -> dict:
     from benchmarks.answers import make_answers
     from grader.bank import load_bank
     from grader.embedding import Embedder
+    from grader.locations import onnx_folder
     from grader.scoring import Scorer
-    from grader.startup import onnx_path
 
     bank = load_bank()
     answers = make_answers(bank, count)
     started = time.perf_counter()
     backend = mode.removeprefix("grader-") if mode != "baseline" else "torch"
     # No disk cache: bank texts are embedded inside the timing, as the baseline's are.
-    embedder = Embedder(backend=backend, onnx_folder=onnx_path())
+    embedder = Embedder(backend=backend, onnx_folder=onnx_folder())
     loaded = time.perf_counter()
     if mode != "baseline":
         scorer = Scorer(bank, embedder)

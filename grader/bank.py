@@ -16,14 +16,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from grader import models
+from grader import models, verdict
+from grader.locations import PROJECT
 from grader.models import FieldError, Question, Rubric
 
 if TYPE_CHECKING:
     import pydantic
     import yaml
 
-DEFAULT_BANK = Path(__file__).resolve().parent.parent
+DEFAULT_BANK = PROJECT
 """The built-in bank lives beside the package: reference_answers/ and rubrics/."""
 
 QUESTIONS_DIR = "reference_answers"
@@ -276,11 +277,12 @@ class _BankCache:
 
 
 def _fingerprint(*parts: str) -> str:
-    """What a cached bank depends on: the given parts and the code of its models."""
+    """What a cached bank depends on: the given parts and the code of its models (and of the
+    verdict, whose pass mark is the rubrics' default)."""
     digest = hashlib.sha256()
     for part in parts:
         digest.update(part.encode() + b"\0")
-    for module in (models, sys.modules[__name__]):
+    for module in (models, verdict, sys.modules[__name__]):
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()
 

@@ -13,13 +13,16 @@ import json
 import math
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from grader.answers import GAMING_FLAGS
+from grader import verdict
 from grader.features import FEATURE_NAMES, QUESTION_WEIGHT, FeatureExtractor
 from grader.models import Question, Result
+
+if TYPE_CHECKING:
+    from grader.scoring import Scorer
 
 FORMAT = "grader-calibration"
 VERSION = 1
@@ -191,14 +194,18 @@ def apply(result: Result, calibrated01: float) -> Result:
     """
     score = 100.0 * float(calibrated01)
     notes = list(result.notes)
-    gaming = [f for f in result.flags if f in GAMING_FLAGS]
-    if gaming and score > result.pass_mark / 2:
-        score = result.pass_mark / 2
+    gaming = verdict.gaming_flags(result.flags)
+    cap = verdict.gaming_cap(result.pass_mark)
+    if gaming and score > cap:
+        score = cap
         notes.append(f"calibrated score capped at {score:g}: flagged {gaming[0]}")
     score = round(score, 1)
     notes.append(f"calibrated score; the scorer's own score was {result.score:g}")
     return replace(
-        result, score=score, passed=score >= result.pass_mark and not gaming, notes=notes
+        result,
+        score=score,
+        passed=verdict.passed(score, result.pass_mark, result.flags),
+        notes=notes,
     )
 
 
@@ -215,3 +222,28 @@ def calibrate_results(
         (result if question.type == "choice" else apply(result, p), result.score)
         for (question, result), p in zip(pairs, predicted)
     ]
+
+
+def check_model(calibration: Calibration, model: str) -> None:
+    """Refuse (CalibrationError) a calibration fitted with another model than `model`.
+
+    Its features would come from other vectors: the scores it gives would mean nothing.
+    """
+    if calibration.model and calibration.model != model:
+        raise CalibrationError(
+            f"the calibration was fitted with model {calibration.model}; "
+            f"this run uses {model}: calibrate again with this model"
+        )
+
+
+def calibrate_scored(
+    scorer: Scorer, calibration: Calibration, results: list[Result]
+) -> list[tuple[Result, float]]:
+    """(calibrated result, the scorer's own score) for results graded by `scorer`.
+
+    Raises CalibrationError when the calibration was fitted with another model.
+    """
+    check_model(calibration, scorer.embedder.label)
+    extractor = FeatureExtractor(scorer.embedder, calibration.question_weight)
+    pairs = [(scorer.bank.get(r.question_id), r) for r in results]
+    return calibrate_results(pairs, calibration, extractor)

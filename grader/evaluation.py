@@ -61,10 +61,6 @@ class GradedFile:
     rows: list[GradedRow] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
-    @property
-    def has_split(self) -> bool:
-        return "split" in self.columns
-
 
 def read_graded(text: str, name: str = "<input>", with_references: bool = True) -> GradedFile:
     """Parse a graded CSV file. Whole-file problems raise InputError; bad rows are listed.

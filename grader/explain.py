@@ -9,6 +9,7 @@ from rich.text import Text
 
 from grader.answers import FLAG_TEXT
 from grader.models import Result
+from grader.point_status import STATUS_LOOKS, qualified
 
 RESULT_COLUMNS = [
     "score",
@@ -25,13 +26,6 @@ RESULT_COLUMNS = [
     "error",
 ]
 
-_STATUS_STYLE = {
-    "covered": ("✔", "green"),
-    "partial": ("◐", "yellow"),
-    "missing": ("✘", "red"),
-    "contradicted": ("⇄", "magenta"),
-}
-
 
 def result_row(result: Result) -> dict[str, object]:
     """The result columns of a graded CSV row (lists joined with '; ')."""
@@ -42,11 +36,10 @@ def result_row(result: Result) -> dict[str, object]:
         "similarity": result.similarity,
         "coverage": result.coverage,
         "covered_points": "; ".join(
-            p.id + (" (partial)" if p.status == "partial" else "") for p in result.covered_points
+            qualified(p.id, p.status, for_people=False) for p in result.covered_points
         ),
         "missing_points": "; ".join(
-            p.id + (" (contradicted)" if p.status == "contradicted" else "")
-            for p in result.missing_points
+            qualified(p.id, p.status, for_people=False) for p in result.missing_points
         ),
         "misconceptions": "; ".join(m.id for m in result.misconceptions),
         "flags": "; ".join(result.flags),
@@ -82,11 +75,11 @@ def render_result(result: Result, question_text: str | None = None) -> Panel:
         table.add_column("key point")
         table.add_column("evidence in the answer", overflow="fold")
         for point in result.points:
-            mark, style = _STATUS_STYLE[point.status]
+            look = STATUS_LOOKS[point.status]
             evidence = f"“{point.sentence}”" if point.sentence else "not found"
             if point.status == "contradicted":
                 evidence += "  (says the opposite)"
-            table.add_row(Text(mark, style=style), point.statement, evidence)
+            table.add_row(Text(look.mark, style=look.colour), point.statement, evidence)
         parts.append(table)
     for hit in result.misconceptions:
         parts.append(

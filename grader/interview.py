@@ -1,4 +1,4 @@
-"""Interviewer mode without the interface: question sets, set files, finding sessions.
+"""Interviewer mode without the interface: question sets, set files, sessions and decisions.
 
 A set file is a small YAML file naming a set and listing question ids in the order to ask:
 
@@ -12,14 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import yaml
 
 from grader.bank import Bank
 from grader.models import Question
+from grader.practice import questions_matching
 from grader.reports import Summary, compare, summarise
-from grader.store import InterviewSession, Store
+from grader.store import InterviewAnswer, InterviewSession, Store
 
 
 class SetFileError(ValueError):
@@ -68,20 +70,81 @@ def load_question_set(path: Path | str, bank: Bank) -> QuestionSet:
     return QuestionSet(name.strip(), list(ids))
 
 
-def dump_question_set(question_set: QuestionSet) -> str:
-    """A set as set-file YAML (to save a set chosen by hand)."""
-    return yaml.safe_dump(
-        {"name": question_set.name, "questions": question_set.question_ids}, sort_keys=False
-    )
-
-
 def pick_questions(bank: Bank, level: str | None = None, topic: str | None = None) -> list[str]:
     """The ids of the bank's questions at `level` and on `topic` (None: any), in bank order."""
-    return [
-        q.id
-        for q in bank.questions.values()
-        if (level is None or q.level == level) and (topic is None or q.topic == topic)
-    ]
+    return [q.id for q in questions_matching(bank.questions.values(), level, topic)]
+
+
+# ---------------------------------------------------------------- sessions
+
+
+def start_session(
+    store: Store,
+    candidate: str,
+    question_ids: list[str],
+    set_name: str = "",
+    now: datetime | None = None,
+) -> InterviewSession:
+    """Create an interview session for `candidate` over `question_ids` (in that order)."""
+    if not candidate.strip():
+        raise ValueError("the candidate needs a name")
+    if not question_ids:
+        raise ValueError("an interview needs at least one question")
+    return store.add_session(candidate.strip(), question_ids, set_name, now=now)
+
+
+def next_unanswered(
+    session: InterviewSession, answers: Mapping[str, InterviewAnswer]
+) -> str | None:
+    """The first question of the session without a final score (None when all have one)."""
+    for question_id in session.question_ids:
+        answer = answers.get(question_id)
+        if answer is None or not answer.decided:
+            return question_id
+    return None
+
+
+def is_finished(session: InterviewSession, answers: Mapping[str, InterviewAnswer]) -> bool:
+    """Whether every question of the session has a final score."""
+    return next_unanswered(session, answers) is None
+
+
+def unfinished_session(
+    store: Store, candidate: str, question_ids: list[str]
+) -> InterviewSession | None:
+    """The candidate's latest session over the same questions that is not finished yet."""
+    wanted = sorted(question_ids)
+    for session in reversed(store.sessions(candidate)):
+        if sorted(session.question_ids) != wanted:
+            continue
+        if not is_finished(session, store.interview_answers(session.id)):
+            return session
+    return None
+
+
+def decide(
+    store: Store,
+    session_id: int,
+    question_id: str,
+    final_score: float | None = None,
+    note: str = "",
+    now: datetime | None = None,
+) -> None:
+    """Accept the automatic score (`final_score` None) or override it, with a note.
+
+    A score equal to the automatic one is an acceptance, not an override.
+    """
+    answer = store.interview_answers(session_id).get(question_id)
+    if answer is None or answer.auto_score is None:
+        raise ValueError(f"{question_id} has not been scored in session {session_id}")
+    if final_score is not None and not 0 <= final_score <= 100:
+        raise ValueError("a score is between 0 and 100")
+    overridden = final_score is not None and final_score != answer.auto_score
+    final = answer.auto_score if final_score is None else final_score
+    store.save_decision(session_id, question_id, final, overridden, note.strip(), now=now)
+
+
+# ---------------------------------------------------------------- finding and summing up
 
 
 class UnknownTarget(LookupError):

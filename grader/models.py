@@ -13,6 +13,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from grader import verdict
+
 Level = Literal["fresher", "experienced"]
 QuestionType = Literal["free_text", "choice"]
 
@@ -103,7 +105,7 @@ class Rubric:
 
     question_id: str
     key_points: list[KeyPoint]
-    pass_mark: float = 60.0
+    pass_mark: float = verdict.DEFAULT_PASS_MARK
     similarity_weight: float = 0.35
     coverage_weight: float = 0.65
     min_words: int = 5
@@ -154,6 +156,13 @@ class Question:
     answer: str | None = None
     explanation: str | None = None
     rubric: Rubric | None = None
+
+    @property
+    def pass_mark(self) -> float:
+        """The score an answer needs to pass (a multiple-choice answer needs 100)."""
+        if self.type == "choice":
+            return verdict.CHOICE_PASS_MARK
+        return self.rubric.pass_mark if self.rubric else verdict.DEFAULT_PASS_MARK
 
     def __post_init__(self) -> None:
         _check_slug(self.id)
@@ -246,3 +255,11 @@ class Result:
     def to_dict(self) -> dict:
         """A JSON-ready view of the result."""
         return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Result:
+        """Rebuild a result from `to_dict()` (nested points and misconceptions included)."""
+        fields = dict(data)
+        fields["points"] = [PointResult(**p) for p in data.get("points", [])]
+        fields["misconceptions"] = [MisconceptionHit(**m) for m in data.get("misconceptions", [])]
+        return cls(**fields)

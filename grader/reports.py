@@ -1,8 +1,8 @@
 """Interview summaries and their exports (Markdown, HTML, CSV, JSON).
 
-Pure: everything here takes data already read from the store and the bank, and returns data
-or text. The summary screen of the interviewer mode and `grader report` share it, so what the
-interviewer sees and what they export cannot disagree.
+Pure: everything here takes records already read from the store (results included) and the
+bank's questions, and returns data or text. The summary screen of the interviewer mode and
+`grader report` share it, so what the interviewer sees and what they export cannot disagree.
 """
 
 from __future__ import annotations
@@ -15,17 +15,16 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
 import jinja2
 
 from grader.answers import FLAG_TEXT
+from grader.locations import TEMPLATES
 from grader.models import Question
+from grader.point_status import qualified
 from grader.store import InterviewAnswer, InterviewSession
 
 FORMATS = ("md", "html", "csv", "json")
-TEMPLATES = Path(__file__).resolve().parent / "templates"
-"""Shipped with the package (package-data); `grader` is a namespace package, so no resources."""
 MIN_OVERRIDES = 3
 """Below this many overrides, agreement statistics say nothing useful."""
 
@@ -146,20 +145,14 @@ def answer_row(
         return AnswerRow(
             **base, answer="", auto_score=None, final_score=None, overridden=False, note=""
         )
-    result = answer.result()
+    result = answer.result
     extra: dict = {}
     if result is not None:
         extra = {
             "pass_mark": result.pass_mark,
             "auto_passed": result.passed,
-            "covered": [
-                p.statement + (" (partly)" if p.status == "partial" else "")
-                for p in result.covered_points
-            ],
-            "missing": [
-                p.statement + (" (contradicted)" if p.status == "contradicted" else "")
-                for p in result.missing_points
-            ],
+            "covered": [qualified(p.statement, p.status) for p in result.covered_points],
+            "missing": [qualified(p.statement, p.status) for p in result.missing_points],
             "misconceptions": [
                 f"{m.statement} (−{m.penalty:g}): “{m.sentence}”" for m in result.misconceptions
             ],
@@ -326,7 +319,8 @@ def to_markdown(summary: Summary, comparison: Sequence[ComparisonRow]) -> str:
         f"- Answered: {s.answered} of {len(s.rows)}",
         f"- Total: {num(s.total_final)} / {num(s.max_total)} ({s.percent:.0f}%)"
         f" · automatic total {num(s.total_auto)}",
-        f"- Strongest topic: {_topic(s, s.strongest)} · weakest topic: {_topic(s, s.weakest)}",
+        f"- Strongest topic: {topic_label(s, s.strongest)}"
+        f" · weakest topic: {topic_label(s, s.weakest)}",
         f"- Agreement with the automatic scores: {s.agreement.text()}",
         "",
         "## Scores",
@@ -364,7 +358,8 @@ def to_markdown(summary: Summary, comparison: Sequence[ComparisonRow]) -> str:
     return "\n".join(out) + "\n"
 
 
-def _topic(summary: Summary, topic: str | None) -> str:
+def topic_label(summary: Summary, topic: str | None) -> str:
+    """A topic with the candidate's average final score on it; a dash for none."""
     return f"{topic} ({num(summary.topic_scores[topic])})" if topic else "–"
 
 
@@ -399,5 +394,5 @@ def to_html(summary: Summary, comparison: Sequence[ComparisonRow]) -> str:
         s=summary,
         comparison=comparison if len(comparison) > 1 else [],
         explanation=_explanation,
-        topic=lambda t: _topic(summary, t),
+        topic=lambda t: topic_label(summary, t),
     )

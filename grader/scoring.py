@@ -28,8 +28,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from grader import word_order
-from grader.answers import FLAG_TEXT, GAMING_FLAGS, check_answer, picked_option
+from grader import verdict, word_order
+from grader.answers import FLAG_TEXT, check_answer, picked_option
 from grader.bank import Bank
 from grader.claims import OPPOSITES, asserts, contradicts, stems_of, swap_sides
 from grader.embedding import Embedder
@@ -53,6 +53,9 @@ POINT_MARGIN = 0.15
 MISCONCEPTION_MATCH = 0.65
 OFF_TOPIC_COSINE = 0.20
 OFF_TOPIC_MARGIN = 0.05
+OFF_TOPIC_CLEAR = 0.25
+"""Closer to another question's reference by this much is off topic whatever the answer
+covers: sound answers in the suites stay within 0.15 of another question."""
 GIBBERISH_SHARE = 0.5
 KEYWORD_LIST_STOP_RATIO = 0.15
 KEYWORD_DENSITY = 0.9  # sound answers in the suite stay below 0.82
@@ -228,7 +231,7 @@ class Scorer:
             answer=answer,
             score=100.0 if right else 0.0,
             passed=right,
-            pass_mark=100.0,
+            pass_mark=verdict.CHOICE_PASS_MARK,
             similarity=float(right),
             raw_cosine=float(right),
             coverage=float(right),
@@ -266,32 +269,23 @@ class Scorer:
         coverage = sum(p.weight * p.credit for p in points) / total_weight
         sim_w = rubric.similarity_weight if rubric else 1.0
         cov_w = rubric.coverage_weight if rubric else 0.0
-        pass_mark = rubric.pass_mark if rubric else 60.0
+        pass_mark = rubric.pass_mark if rubric else verdict.DEFAULT_PASS_MARK
         raw = 100 * (sim_w * similarity + cov_w * (coverage if points else 0.0))
         quality = max(0.0, min(100.0, raw - sum(m.penalty for m in misconceptions)))
 
         flags = self._flags(question, answer, sentences, whole_vec, coverage, order)
         notes = [f"{m.id}: -{m.penalty:g} for stating a misconception" for m in misconceptions]
         essential = [p for p in points if p.essential]
+        score = quality
         if essential:
-            # Essential points decide the pass, whatever the length; the rest of the score
-            # says how complete the answer is on its side of the pass mark.
-            unstated = [p for p in essential if p.status not in ("covered", "partial")]
-            passed = not unstated and not misconceptions
-            if passed:
-                score = pass_mark + (100 - pass_mark) * quality / 100
-            else:
-                score = min(quality, 100.0) * pass_mark / 100
-                if unstated:
-                    names = ", ".join(p.id for p in unstated)
-                    notes.append(f"fails: an essential point is not stated ({names})")
-        else:
-            score = quality
-            passed = score >= pass_mark
-        gaming = [f for f in flags if f in GAMING_FLAGS]
+            # Essential points decide the pass, whatever the length (see grader.verdict).
+            unstated = [p.id for p in essential if p.status not in ("covered", "partial")]
+            score = verdict.essential_score(quality, pass_mark, not unstated, bool(misconceptions))
+            if unstated:
+                notes.append(f"fails: an essential point is not stated ({', '.join(unstated)})")
+        gaming = verdict.gaming_flags(flags)
         if gaming:
-            passed = False
-            cap = pass_mark / 2
+            cap = verdict.gaming_cap(pass_mark)
             if score > cap:
                 notes.append(f"score capped at {cap:g}: {FLAG_TEXT[gaming[0]]}")
                 score = cap
@@ -300,7 +294,7 @@ class Scorer:
             question_id=question.id,
             answer=answer,
             score=score,
-            passed=passed and score >= pass_mark,
+            passed=verdict.passed(score, pass_mark, flags),
             pass_mark=pass_mark,
             similarity=round(similarity, 4),
             raw_cosine=round(raw_cosine, 4),
@@ -496,22 +490,26 @@ class Scorer:
             len(tokens) >= 10 and any(_scrambled(tokens, ref) for ref in prepared.reference_words)
         ):
             flags.append("shuffled_words")
-        if coverage < 0.25 and self._is_off_topic(question, whole_vec):
+        if self._is_off_topic(question, whole_vec, coverage):
             flags.append("off_topic")
         min_words = question.rubric.min_words if question.rubric else 5
         if len(tokens) < min_words:
             flags.append("too_short")
         return flags
 
-    def _is_off_topic(self, question: Question, whole_vec: np.ndarray) -> bool:
-        """Far from every reference, or clearly closer to another question's references.
+    def _is_off_topic(self, question: Question, whole_vec: np.ndarray, coverage: float) -> bool:
+        """Far from every reference, or closer to another question's references: a little
+        when the answer covers hardly any point, clearly whatever it covers.
 
         Plain (not demoted) cosines: here the subject is exactly what matters.
         """
         cos = self._all_refs @ whole_vec
         own = max(c for c, owner in zip(cos, self._ref_owner) if owner == question.id)
         others = [c for c, owner in zip(cos, self._ref_owner) if owner != question.id]
-        return own < OFF_TOPIC_COSINE or (bool(others) and max(others) > own + OFF_TOPIC_MARGIN)
+        gap = max(others) - own if others else -1.0
+        if gap > OFF_TOPIC_CLEAR:
+            return True
+        return coverage < 0.25 and (own < OFF_TOPIC_COSINE or gap > OFF_TOPIC_MARGIN)
 
 
 def _statements(question: Question, which: str = "both") -> list[str]:

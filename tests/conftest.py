@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 import yaml
@@ -49,18 +48,12 @@ def suite() -> dict[str, list[dict]]:
 
 
 @pytest.fixture
-def cli(scorer):
-    """Invoke the CLI in-process (each backend's model is loaded once per session and shared)."""
+def cli():
+    """Invoke the CLI in-process. Loading no model itself (`validate` needs none), it shares
+    the model the grading commands load, once per test session and backend."""
     runner = CliRunner()
 
     def invoke(*args: str, input: str | bytes | None = None):
         return runner.invoke(app, list(args), input=input, catch_exceptions=False)
 
     return invoke
-
-
-def write(folder: Path, relative: str, text: str) -> Path:
-    path = folder / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path

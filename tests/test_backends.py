@@ -16,7 +16,7 @@ from grader.onnx_export import export
 from grader.scoring import Scorer
 from grader.startup import load_scorer
 
-from .conftest import write
+from .factories import write
 
 TEXTS = [
     "Backpropagation applies the chain rule from the loss back to every weight.",

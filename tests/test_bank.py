@@ -4,36 +4,13 @@ from __future__ import annotations
 
 import shutil
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 import grader.bank
 from grader.bank import DEFAULT_BANK, BankError, check_bank, load_bank
 
-from .conftest import write
-
-GOOD_QUESTION = """\
-id: tiny
-level: fresher
-topic: basics
-question: What is a tensor?
-references:
-  - A tensor is a multi-dimensional array of numbers.
-"""
-GOOD_RUBRIC = """\
-question_id: tiny
-key_points:
-  - id: array
-    statement: A tensor is a multi-dimensional array.
-    synonyms: [multidimensional array, n-dimensional array]
-"""
-
-
-def make_bank(root: Path, question: str = GOOD_QUESTION, rubric: str = GOOD_RUBRIC) -> Path:
-    write(root, "reference_answers/tiny.yaml", question)
-    write(root, "rubrics/tiny.yaml", rubric)
-    return root
+from .factories import GOOD_QUESTION, GOOD_RUBRIC, make_bank, write
 
 
 def test_builtin_bank_covers_the_whole_guide(bank):

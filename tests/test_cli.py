@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from .conftest import write
+from .factories import write
 
 GOOD = (
     "The learning rate is the step size of gradient descent: each update moves the weights by "

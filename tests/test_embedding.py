@@ -10,22 +10,7 @@ from grader.bank import load_bank
 from grader.embedding import Embedder, EmbeddingCache, length_batches
 from grader.scoring import Scorer
 
-from .test_bank import GOOD_QUESTION, make_bank
-
-
-class CountingRunner:
-    """Wraps the real model runner and records every text it is asked to embed."""
-
-    def __init__(self, runner):
-        self.runner = runner
-        self.seen: list[str] = []
-
-    def sentence_vectors(self, texts, batch_size):
-        self.seen.extend(texts)
-        return self.runner.sentence_vectors(texts, batch_size)
-
-    def __getattr__(self, name):
-        return getattr(self.runner, name)
+from .factories import GOOD_QUESTION, CountingRunner, make_bank
 
 
 def counting_embedder(cache: EmbeddingCache | None = None) -> tuple[Embedder, CountingRunner]:

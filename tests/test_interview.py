@@ -16,6 +16,7 @@ import pytest
 from textual.widgets import DataTable, Input, SelectionList, TextArea
 from typer.testing import CliRunner
 
+from grader import interview
 from grader.cli.commands import app as cli_app
 from grader.interview import (
     QuestionSet,
@@ -25,19 +26,16 @@ from grader.interview import (
     load_question_set,
     session_summary,
 )
-from grader.models import Result
 from grader.reports import agreement, render
 from grader.store import Store
-from grader.tui.interview_app import InterviewApp
-from grader.tui.screens.interview import (
-    DecisionScreen,
-    InterviewAnswerScreen,
-    SetupScreen,
-    SummaryScreen,
-)
+from grader.tui.interview.answer import InterviewAnswerScreen
+from grader.tui.interview.app import InterviewApp
+from grader.tui.interview.decision import DecisionScreen
+from grader.tui.interview.setup import SetupScreen
+from grader.tui.interview.summary import SummaryScreen
 from grader.tui.widgets import ScoreCard
-from tests.test_tui_snapshots import ANSWER, learning_rate_result
 
+from .factories import ANSWER, FakeScorer, fixed_result, learning_rate_result
 from .pilot import run, settle
 
 SIZE = (120, 40)
@@ -240,36 +238,18 @@ def test_set_file_good_and_broken(bank, tmp_path, monkeypatch):
 # ---------------------------------------------------------------- summaries and reports
 
 
-def fixed_result(question_id: str, answer: str, score: float) -> Result:
-    return Result(
-        question_id=question_id,
-        answer=answer,
-        score=score,
-        passed=score >= 60,
-        pass_mark=60,
-        similarity=0.5,
-        raw_cosine=0.5,
-        coverage=0.5,
-        best_reference=0,
-        sentences=[answer],
-        flags=["too_short"] if score < 30 else [],
-        model="test-model",
-        bank_version="test",
-    )
-
-
 @pytest.fixture
 def filled(bank, data_dir, scorer):
     """Two candidates over the same set; Ada's answers are real grades, one overridden."""
     store = open_store(data_dir)
-    ada = store.start_session("Ada", SET.question_ids, SET.name, now=T0)
+    ada = interview.start_session(store, "Ada", SET.question_ids, SET.name, now=T0)
     store.save_interview_result(ada.id, scorer.score("learning-rate", GOOD), now=T0)
-    store.decide(ada.id, "learning-rate", None, "solid <answer> & clear", now=T0)
+    interview.decide(store, ada.id, "learning-rate", None, "solid <answer> & clear", now=T0)
     store.save_interview_result(ada.id, scorer.score("dropout", DROPOUT), now=T0)
-    store.decide(ada.id, "dropout", 35, "missed inference-time scaling", now=T0)
-    bob = store.start_session("Bob", list(reversed(SET.question_ids)), SET.name, now=T0)
+    interview.decide(store, ada.id, "dropout", 35, "missed inference-time scaling", now=T0)
+    bob = interview.start_session(store, "Bob", list(reversed(SET.question_ids)), SET.name, now=T0)
     store.save_interview_result(bob.id, fixed_result("dropout", "It drops things.", 20), now=T0)
-    store.decide(bob.id, "dropout", None, "", now=T0)
+    interview.decide(store, bob.id, "dropout", None, "", now=T0)
     yield store
     store.close()
 
@@ -361,11 +341,11 @@ def test_render_rejects_unknown_format(filled, bank):
 
 
 @pytest.fixture
-def snapshot_app(bank, scorer, tmp_path, monkeypatch):
+def snapshot_app(bank, tmp_path, monkeypatch):
     """Two candidates over the same set, from fixed results (so scorer tuning changes nothing)."""
     monkeypatch.delenv("NO_COLOR", raising=False)
     store = Store.connect(tmp_path / "snap.sqlite")
-    ada = store.start_session("Ada", SET.question_ids, SET.name, now=T0)
+    ada = interview.start_session(store, "Ada", SET.question_ids, SET.name, now=T0)
     for qid, answer, auto, final, note in [
         ("learning-rate", ANSWER, 71.0, None, "clear and complete"),
         ("mcq-softmax-output", "a", 0.0, 40.0, "explained softmax aloud"),
@@ -378,11 +358,11 @@ def snapshot_app(bank, scorer, tmp_path, monkeypatch):
             else fixed_result(qid, answer, auto)
         )
         store.save_interview_result(ada.id, result, now=T0)
-        store.decide(ada.id, qid, final, note, now=T0)
-    bob = store.start_session("Bob", SET.question_ids, SET.name, now=T0)
+        interview.decide(store, ada.id, qid, final, note, now=T0)
+    bob = interview.start_session(store, "Bob", SET.question_ids, SET.name, now=T0)
     store.save_interview_result(bob.id, fixed_result("dropout", "It drops things.", 20), now=T0)
-    store.decide(bob.id, "dropout", None, "", now=T0)
-    app = InterviewApp(bank, scorer=scorer, store=store, clock=lambda: T0)
+    interview.decide(store, bob.id, "dropout", None, "", now=T0)
+    app = InterviewApp(bank, scorer=FakeScorer(bank), store=store, clock=lambda: T0)
     app.session = store.session(ada.id)
     yield app
     store.close()
@@ -390,7 +370,7 @@ def snapshot_app(bank, scorer, tmp_path, monkeypatch):
 
 def test_snapshot_decision(snapshot_app, snap_compare):
     async def before(pilot):
-        await pilot.app.push_screen(DecisionScreen("learning-rate"))
+        await pilot.app.push_screen(pilot.app.decision_screen("learning-rate"))
         await pilot.pause()
         for box in pilot.app.screen.query(Input).results():
             box.cursor_blink = False
@@ -400,7 +380,7 @@ def test_snapshot_decision(snapshot_app, snap_compare):
 
 def test_snapshot_summary(snapshot_app, snap_compare):
     async def before(pilot):
-        await pilot.app.push_screen(SummaryScreen(1))
+        await pilot.app.push_screen(pilot.app.summary_screen(1))
         await pilot.pause()
 
     assert snap_compare(snapshot_app, terminal_size=SIZE, run_before=before)

@@ -10,7 +10,8 @@ import pytest
 from fsrs import Rating, State
 
 from grader import srs
-from grader.store import MIGRATIONS, Store, default_path
+from grader.locations import history_path
+from grader.store import MIGRATIONS, Store
 from grader.tui.display import due_label
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
@@ -37,7 +38,7 @@ def graded(scorer):
 
 def test_default_path_follows_env(monkeypatch, tmp_path):
     monkeypatch.setenv("GRADER_DATA_DIR", str(tmp_path / "data"))
-    assert default_path() == tmp_path / "data" / "history.sqlite"
+    assert history_path() == tmp_path / "data" / "history.sqlite"
     opened = Store.connect()
     assert (tmp_path / "data" / "history.sqlite").exists()
     opened.close()
@@ -70,7 +71,8 @@ def test_a_later_migration_is_applied_on_open(tmp_path, monkeypatch):
     path = tmp_path / "h.sqlite"
     Store.connect(path).close()
     monkeypatch.setattr(
-        "grader.store.MIGRATIONS", [*MIGRATIONS, "CREATE TABLE sessions (id INTEGER PRIMARY KEY);"]
+        "grader.store.database.MIGRATIONS",
+        [*MIGRATIONS, "CREATE TABLE sessions (id INTEGER PRIMARY KEY);"],
     )
     upgraded = Store.connect(path)
     assert upgraded.version == len(MIGRATIONS) + 1

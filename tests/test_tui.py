@@ -25,17 +25,17 @@ from grader.cli import main
 from grader.cli.commands import app as cli_app
 from grader.embedding import ModelError
 from grader.store import Store
-from grader.tui.app import GraderApp
-from grader.tui.screens.answer import BUSY_DELAY, DRAFT_DELAY, PASTE_CHARS, AnswerScreen
-from grader.tui.screens.draft import DraftPrompt
-from grader.tui.screens.progress import ProgressScreen
-from grader.tui.screens.questions import QuestionsScreen
-from grader.tui.screens.result import ResultScreen
+from grader.tui.editor import BUSY_DELAY, DRAFT_DELAY, PASTE_CHARS
+from grader.tui.practice.answer import AnswerScreen
+from grader.tui.practice.app import PracticeApp
+from grader.tui.practice.draft import DraftPrompt
+from grader.tui.practice.progress import ProgressScreen
+from grader.tui.practice.questions import QuestionsScreen
+from grader.tui.practice.result import ResultScreen
 from grader.tui.widgets import AttemptTable, KeyBar, ModelStatus, QuestionTable, ScoreCard
 
-from .conftest import write
+from .factories import CountingRunner, write
 from .pilot import run, settle
-from .test_embedding import CountingRunner
 
 SIZE = (120, 40)
 GOOD = (
@@ -68,9 +68,9 @@ def clock() -> Clock:
 
 @pytest.fixture
 def make_app(bank, scorer, clock):
-    def make(**kwargs) -> GraderApp:
+    def make(**kwargs) -> PracticeApp:
         kwargs.setdefault("load_scorer", lambda: scorer)
-        return GraderApp(bank, clock=clock, seed=7, **kwargs)
+        return PracticeApp(bank, clock=clock, seed=7, **kwargs)
 
     return make
 
@@ -476,7 +476,7 @@ def test_command_line_opens_the_app(args, monkeypatch, scorer):
     def fake_run(self):
         started.append(self)
 
-    monkeypatch.setattr(GraderApp, "run", fake_run)
+    monkeypatch.setattr(PracticeApp, "run", fake_run)
     monkeypatch.setattr(sys, "argv", ["grader", *args])
     with pytest.raises(SystemExit) as exited:
         main()
@@ -496,7 +496,7 @@ def test_a_broken_bank_stops_the_app_with_its_problems(args, monkeypatch, tmp_pa
         "references: [A tensor is an array of numbers.]\n",
     )
     monkeypatch.setattr(grader.bank, "DEFAULT_BANK", tmp_path)
-    monkeypatch.setattr(GraderApp, "run", lambda self: pytest.fail("the app opened"))
+    monkeypatch.setattr(PracticeApp, "run", lambda self: pytest.fail("the app opened"))
     monkeypatch.setattr(sys, "argv", ["grader", *(a.format(bank=tmp_path) for a in args)])
     with pytest.raises(SystemExit) as exited:
         main()
@@ -518,7 +518,7 @@ def test_the_first_screen_does_not_load_the_grading_engine(tmp_path):
     # the bank is in the cache, neither the YAML parser nor the command-line parser loads.
     code = (
         "import sys; from rich.console import Console; import grader.tui.launch as launch; "
-        "import grader.tui.screens.questions; launch.open_bank(None, Console()); "
+        "import grader.tui.practice.app; launch.open_bank(None); "
         "print(sorted({'numpy', 'torch', 'sklearn', 'grader.scoring', 'yaml', 'typer'}"
         " & set(sys.modules)))"
     )

@@ -12,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from grader import startup
 from grader.backends import Backend
-from grader.bank import Bank
+from grader.bank import Bank, BankError
 
 if TYPE_CHECKING:
     from grader.scoring import Scorer
@@ -76,10 +76,14 @@ def fail(message: str, code: int = 2) -> typer.Exit:
 
 
 def open_bank(path: Path | None) -> Bank:
-    loaded = startup.open_bank(path, err)
-    if loaded is None:
-        raise typer.Exit(2)
-    return loaded
+    """The bank at `path` (built-in when None); on problems, list them and exit 2."""
+    try:
+        return startup.open_bank(path)
+    except BankError as exc:
+        problems, summary = startup.problem_lines(exc)
+        for line in problems:
+            err.print(line, highlight=False, markup=False)
+        raise fail(summary) from None
 
 
 def open_scorer(bank: Bank, model: str | None, backend: Backend = Backend.auto) -> Scorer:

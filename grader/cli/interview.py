@@ -50,7 +50,7 @@ def interview(
     """
     # Imported here so that the other commands don't pay for loading Textual.
     from grader.interview import SetFileError, load_question_set
-    from grader.tui.interview_app import InterviewApp
+    from grader.tui.interview.app import InterviewApp
 
     loaded = open_bank(bank)
     chosen = None

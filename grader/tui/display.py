@@ -8,15 +8,6 @@ from rich.text import Text
 
 from grader.models import Question
 
-DEFAULT_PASS_MARK = 60.0
-
-
-def pass_mark(question: Question) -> float:
-    """The score a question needs to pass (exact answers need 100)."""
-    if question.type == "choice":
-        return 100.0
-    return question.rubric.pass_mark if question.rubric else DEFAULT_PASS_MARK
-
 
 def score_text(score: float | None, passed: bool | None) -> Text:
     """A score coloured by its verdict; a dash when there is none."""

@@ -7,8 +7,9 @@ from pathlib import Path
 from rich.console import Console
 
 from grader.backends import Backend
-from grader.startup import load_scorer, open_bank
-from grader.tui.app import GraderApp
+from grader.bank import BankError
+from grader.startup import load_scorer, open_bank, problem_lines
+from grader.tui.practice.app import PracticeApp
 
 
 def run_practice(
@@ -19,8 +20,14 @@ def run_practice(
     The app shows at once and loads the model in the background. A bank with problems is
     reported on stderr, and the code is then 2.
     """
-    loaded = open_bank(bank, Console(stderr=True))
-    if loaded is None:
+    try:
+        loaded = open_bank(bank)
+    except BankError as exc:
+        console = Console(stderr=True)
+        problems, summary = problem_lines(exc)
+        for line in problems:
+            console.print(line, highlight=False, markup=False)
+        console.print(f"[bold red]error:[/] {summary}", highlight=False)
         return 2
-    GraderApp(loaded, load_scorer=lambda: load_scorer(loaded, model, backend)).run()
+    PracticeApp(loaded, load_scorer=lambda: load_scorer(loaded, model, backend)).run()
     return 0

@@ -7,21 +7,15 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from grader.models import Result
-
-_MARKS = {
-    "covered": ("✔", "green"),
-    "partial": ("◐", "yellow"),
-    "missing": ("✘", "red"),
-    "contradicted": ("⇄", "magenta"),
-}
+from grader.models import PointStatus, Result
+from grader.point_status import STATUS_LOOKS
 
 
-def _mark(status: str | None) -> Text:
+def _mark(status: PointStatus | None) -> Text:
     if status is None:
         return Text("–", style="dim")
-    mark, style = _MARKS[status]
-    return Text(f"{mark} {status}", style=style)
+    look = STATUS_LOOKS[status]
+    return Text(f"{look.mark} {status}", style=look.colour)
 
 
 def comparison(current: Result, previous: Result | None, previous_when: str = "") -> RenderableType:

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from textual_plotext import PlotextPlot
 
 from grader.store import Attempt
-from grader.tui.display import DEFAULT_PASS_MARK
+from grader.verdict import DEFAULT_PASS_MARK
 
 MAX_TICKS = 5
 PALETTE = ["cyan", "magenta", "green", "orange", "blue", "red", "yellow", "gray"]

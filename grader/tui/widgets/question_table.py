@@ -9,7 +9,7 @@ from textual.widgets import DataTable
 
 from grader.models import Question
 from grader.store import QuestionStats
-from grader.tui.display import due_label, level_label, pass_mark, score_text, shorten
+from grader.tui.display import due_label, level_label, score_text, shorten
 
 FIXED_COLUMNS = (("level", 15), ("topic", 20), ("best", 6), ("last", 6), ("review", 9))
 MIN_QUESTION_WIDTH = 30
@@ -57,7 +57,7 @@ class QuestionTable(DataTable):
         for name, column_width in FIXED_COLUMNS:
             self.add_column(name, width=column_width, key=name)
         for question, stat, due, has_draft in self._rows:
-            mark = pass_mark(question)
+            mark = question.pass_mark
             text = Text(shorten(question.question, width - 2))
             if has_draft:
                 text = Text.assemble(("✎ ", "yellow"), shorten(question.question, width - 4))

@@ -16,19 +16,12 @@ from textual.widgets.option_list import Option
 
 from grader.answers import FLAG_TEXT, picked_option
 from grader.models import PointResult, Question, Result
+from grader.point_status import STATUS_LOOKS
 
-POINT_MARKS = {
-    "covered": ("✔", "$text-success"),
-    "partial": ("◐", "$text-warning"),
-    "missing": ("✘", "$text-error"),
-    "contradicted": ("⇄", "$text-error"),
-}
 # A sentence's tint in the answer, by the best thing it did (misconceptions win).
 SENTENCE_STYLES = {
     "misconception": "$text-error",
-    "covered": "$text-success",
-    "partial": "$text-warning",
-    "contradicted": "$text-error",
+    **{s: STATUS_LOOKS[s].theme_colour for s in ("covered", "partial", "contradicted")},
 }
 SELECTED_STYLE = "reverse"
 
@@ -100,11 +93,11 @@ class AnswerView(Static):
         self.update(answer_content(self.result, index))
 
 
-def _point_option(point) -> Option:
-    mark, style = POINT_MARKS[point.status]
-    label = Content.assemble((f"{mark} ", style), point.statement)
+def _point_option(point: PointResult) -> Option:
+    look = STATUS_LOOKS[point.status]
+    label = Content.assemble((f"{look.mark} ", look.theme_colour), point.statement)
     if point.status == "partial":
-        label = Content.assemble(label, (" (partly)", "$text-warning"))
+        label = Content.assemble(label, (f" ({look.qualifier})", look.theme_colour))
     elif point.status == "contradicted":
         label = Content.assemble(label, (" (your answer says the opposite)", "$text-error"))
     return Option(label, id=point.id)

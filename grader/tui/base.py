@@ -1,21 +1,21 @@
-"""The practice app: pick a question, answer it, read an explained score, review on schedule.
+"""What the practice app and the interviewer mode share: the bank, the history store, the model
+loaded in the background, grading in a worker, unsent answers kept, and the theme.
 
-The app shows at once: the model loads in a thread worker while the user browses and types,
-and grading runs in a thread worker too, so the interface never freezes. History, drafts and
-review cards live in the Store (SQLite).
+Each app on this base says where a typed answer is kept (`save_answer`), where a grade goes
+(`record`) and what a finished grade opens (`show_grade`); screens ask their app to move on by
+posting the requests of grader/tui/messages.py, so navigation lives in the apps alone.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
-import random
 import threading
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
-from textual import work
+from textual import on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
@@ -24,25 +24,24 @@ from textual.worker import get_current_worker
 
 from grader.answers import check_answer
 from grader.bank import Bank
-from grader.models import Question, Result
+from grader.locations import STYLESHEET
+from grader.models import Result
 from grader.store import Store, utc_now
-from grader.tui.messages import Graded
+from grader.tui.messages import BackToList, Graded
 
 if TYPE_CHECKING:  # the engine is imported by the loader, off the first screen's path
     from grader.scoring import Scorer
 
 DARK, LIGHT = "textual-dark", "textual-light"
 
-
 GC_PAUSE_LIMIT = 2.0
 """Seconds after grading by which garbage collection is back on, card drawn or not."""
 
 
-class GraderApp(App[None]):
-    """The practice app over one bank, one scorer (or a loader for it) and one store."""
+class BaseApp(App[None]):
+    """An app over one bank, one scorer (or a loader for it) and one store."""
 
-    CSS_PATH = "grader.tcss"
-    TITLE = "grader practice"
+    CSS_PATH = STYLESHEET  # an absolute path: the apps on this base live in other folders
     BINDINGS = [
         Binding("ctrl+t", "toggle_theme", "Light/dark"),
         Binding("ctrl+q", "quit", "Quit", priority=True),  # works even in the editor
@@ -59,12 +58,11 @@ class GraderApp(App[None]):
         load_scorer: Callable[[], Scorer] | None = None,
         store: Store | None = None,
         clock: Callable[[], datetime] = utc_now,
-        seed: int | None = None,
     ) -> None:
         """Give either a ready `scorer` or `load_scorer`, which is called in a worker thread.
 
-        `store` defaults to the history in the user's data folder; `clock` and `seed` make
-        tests reproducible.
+        `store` defaults to the history in the user's data folder; `clock` makes tests
+        reproducible.
         """
         super().__init__()
         if scorer is None and load_scorer is None:
@@ -73,23 +71,28 @@ class GraderApp(App[None]):
         self._owns_store = store is None
         self.store = store if store is not None else Store.connect()
         self.clock = clock
-        self.random = random.Random(seed)
         self.scorer = scorer
         self.model_message = ""
         self._load_scorer = load_scorer
         self._scorer_ready = threading.Event()
         # One grading at a time: the scorer's caches are not meant for concurrent writers.
         self._score_lock = threading.Lock()
-        self.queue: list[str] = list(bank.questions)
-        """The question ids of the list on view: 'next question' follows it."""
+
+    # ------------------------------------------------------------ what each app decides
+
+    def save_answer(self, question_id: str, answer: str) -> None:
+        """Keep an answer typed so far, so that nothing typed is lost."""
+        raise NotImplementedError
+
+    def record(self, result: Result) -> int:
+        """Keep a finished grade; return the id of what was stored."""
+        raise NotImplementedError
+
+    def show_grade(self, question_id: str, stored_id: int) -> None:
+        """Open what shows a finished grade (called only while its editor is on screen)."""
+        raise NotImplementedError
 
     # ------------------------------------------------------------ life cycle
-
-    def get_default_screen(self) -> Screen:
-        # The question list is the bottom of the stack: "back to the list" pops to it.
-        from grader.tui.screens.questions import QuestionsScreen
-
-        return QuestionsScreen()
 
     def on_mount(self) -> None:
         self.theme = DARK
@@ -157,6 +160,17 @@ class GraderApp(App[None]):
         """Switch between Textual's light and dark themes."""
         self.theme = LIGHT if self.theme == DARK else DARK
 
+    # ------------------------------------------------------------ navigation
+
+    async def back_to_list(self) -> None:
+        """Close every screen above the first one (the question list, or the set-up)."""
+        while len(self.screen_stack) > 1:
+            await self.pop_screen()
+
+    @on(BackToList)
+    async def _back_to_list(self) -> None:
+        await self.back_to_list()
+
     # ------------------------------------------------------------ grading
 
     @property
@@ -165,11 +179,11 @@ class GraderApp(App[None]):
         return self.model_state == "ready"
 
     def grade(self, question_id: str, answer: str, reply_to: Screen) -> None:
-        """Save `answer` as a draft, then grade it in a worker; `reply_to` gets a Graded message.
+        """Save `answer`, then grade it in a worker; `reply_to` gets a Graded message.
 
-        The draft is written first so that a crash (or Ctrl-C) while grading loses nothing.
+        The answer is saved first so that a crash (or Ctrl-C) while grading loses nothing.
         """
-        self.store.save_draft(question_id, answer, now=self.clock())
+        self.save_answer(question_id, answer)
         self._grade(question_id, answer, reply_to)
 
     def embed_ahead(self, question_id: str, answer: str) -> None:
@@ -215,14 +229,18 @@ class GraderApp(App[None]):
     def _graded(
         self, question_id: str, result: Result | None, error: str | None, reply_to: Screen
     ) -> None:
-        attempt_id = self.record(result) if result is not None else None
+        stored_id = self.record(result) if result is not None else None
+        on_screen = reply_to is self.screen
+        if stored_id is not None and on_screen:
+            # The card first: the editor's own updates can wait until it shows again.
+            self.show_grade(question_id, stored_id)
         if reply_to.is_attached:
-            reply_to.post_message(Graded(question_id, attempt_id, error))
-        if result is None or reply_to is not self.screen:
+            reply_to.post_message(Graded(question_id, stored_id, error))
+        if result is None or not on_screen:
             gc.enable()  # no score card will follow
         else:
             self.set_timer(GC_PAUSE_LIMIT, gc.enable)  # should the card never show
-        if reply_to is not self.screen:
+        if not on_screen:
             # The user moved on while grading ran: tell them where it landed.
             if result is not None:
                 verdict = "PASS" if result.passed else "FAIL"
@@ -230,36 +248,11 @@ class GraderApp(App[None]):
             else:
                 self.notify(f"{question_id}: could not grade: {error}", severity="error")
 
-    def record(self, result: Result) -> int:
-        """Store an attempt, reschedule its question, and drop its draft, all in one go."""
-        # Imported at the first grade: the scheduler library would add to the app's start.
-        from grader import srs
 
-        question = self.bank.get(result.question_id)
-        now = self.clock()
-        card, rating = srs.review(self.store.card(question.id), result, now)
-        with self.store.transaction():
-            attempt_id = self.store.add_attempt(
-                result, topic=question.topic, level=question.level, rating=int(rating), now=now
-            )
-            self.store.save_card(question.id, card.to_json(), card.due, now=now)
-            self.store.delete_draft(question.id)
-        return attempt_id
+class BaseScreen(Screen):
+    """A screen of either app, with typed access to what they share (bank, store, grading)."""
 
-    # ------------------------------------------------------------ navigation
-
-    async def back_to_list(self) -> None:
-        """Close every screen above the question list."""
-        while len(self.screen_stack) > 1:
-            await self.pop_screen()
-
-    def question(self, question_id: str) -> Question:
-        """A question of the bank."""
-        return self.bank.get(question_id)
-
-    def next_question(self, after: str) -> str | None:
-        """The question after `after` in the list on view."""
-        if after in self.queue:
-            at = self.queue.index(after)
-            return self.queue[at + 1] if at + 1 < len(self.queue) else None
-        return self.queue[0] if self.queue else None
+    @property
+    def grader(self) -> BaseApp:
+        """The running app."""
+        return cast(BaseApp, self.app)

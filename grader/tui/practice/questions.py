@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -9,10 +11,12 @@ from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Header, Input, Label, Select
 
 from grader.models import Question
-from grader.tui.screens.base import GraderScreen
+from grader.practice import QuestionFilter, filter_questions
+from grader.tui.base import BaseScreen
+from grader.tui.messages import OpenProgress, OpenQuestion
 from grader.tui.widgets import KeyBar, ModelStatus, QuestionTable
+from grader.tui.widgets.filters import chosen, level_select, topic_select
 
-ALL = "all"
 SHOW_CHOICES = [
     ("All questions", "all"),
     ("Due for review", "due"),
@@ -23,7 +27,7 @@ SHOW_CHOICES = [
 DEFAULT_SET_SIZE = 5
 
 
-class QuestionsScreen(GraderScreen):
+class QuestionsScreen(BaseScreen):
     """The home screen: choose what to practise."""
 
     AUTO_FOCUS = "#questions"
@@ -38,29 +42,21 @@ class QuestionsScreen(GraderScreen):
         Binding("escape", "focus_list", "List", show=False),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, rng: random.Random) -> None:
+        """`rng` draws the random sets (seeded in tests)."""
         super().__init__()
+        self.rng = rng
         self.random_set: list[str] | None = None
-        self._listed_filters: tuple | None = None
+        self.listed: list[str] = []
+        """The question ids on view, in order: 'next question' follows them."""
+        self._listed_filters: QuestionFilter | None = None
         self._left = False  # another screen has been on top since the list was filled
 
     def compose(self) -> ComposeResult:
-        bank = self.grader.bank
-        topics = sorted({q.topic for q in bank.questions.values()})
         yield Header()
         with Horizontal(id="filters"):
-            yield Select(
-                [("All levels", ALL), ("Fresher", "fresher"), ("Experienced", "experienced")],
-                value=ALL,
-                allow_blank=False,
-                id="level",
-            )
-            yield Select(
-                [("All topics", ALL), *[(t, t) for t in topics]],
-                value=ALL,
-                allow_blank=False,
-                id="topic",
-            )
+            yield level_select("level")
+            yield topic_select(self.grader.bank.questions.values(), "topic")
             yield Select(SHOW_CHOICES, value="all", allow_blank=False, id="show")
             yield Input(placeholder="search  /", id="search")
             yield Input(str(DEFAULT_SET_SIZE), type="integer", id="set-size", max_length=3)
@@ -85,46 +81,19 @@ class QuestionsScreen(GraderScreen):
 
     # ------------------------------------------------------------ the list
 
-    def filters(self) -> tuple:
+    def filters(self) -> QuestionFilter:
         """The level, topic and review-state choices and the search words, as they stand."""
-        return (
-            self.query_one("#level", Select).value,
-            self.query_one("#topic", Select).value,
-            self.query_one("#show", Select).value,
-            tuple(self.query_one("#search", Input).value.lower().split()),
+        return QuestionFilter(
+            level=chosen(self.query_one("#level", Select)),
+            topic=chosen(self.query_one("#topic", Select)),
+            show=str(self.query_one("#show", Select).value),
+            words=tuple(self.query_one("#search", Input).value.lower().split()),
         )
 
     def filtered(self) -> list[Question]:
         """The bank's questions that pass the level, topic, review-state and text filters."""
         app = self.grader
-        level, topic, show, words = self.filters()
-        now = app.clock()
-        stats = app.store.stats()
-        due = set(app.store.due(now))
-        drafts = app.store.drafts()
-        chosen = []
-        for question in app.bank.questions.values():
-            if level != ALL and question.level != level:
-                continue
-            if topic != ALL and question.topic != topic:
-                continue
-            stat = stats.get(question.id)
-            if show == "due" and question.id not in due:
-                continue
-            if show == "new" and stat is not None:
-                continue
-            if show == "failed" and (stat is None or stat.last_passed):
-                continue
-            if show == "drafts" and question.id not in drafts:
-                continue
-            haystack = f"{question.id} {question.topic} {question.question}".lower()
-            if all(word in haystack for word in words):
-                chosen.append(question)
-        if show == "due":
-            # The most overdue first: that is the order the scheduler wants them reviewed in.
-            order = {qid: i for i, qid in enumerate(app.store.due(now))}
-            chosen.sort(key=lambda q: order[q.id])
-        return chosen
+        return filter_questions(app.bank, app.store, self.filters(), app.clock())
 
     def refresh_list(self) -> None:
         """Re-read the store and redraw the table and its title."""
@@ -137,7 +106,7 @@ class QuestionsScreen(GraderScreen):
         now = app.clock()
         table = self.query_one(QuestionTable)
         table.show(questions, app.store.stats(), app.store.due_dates(), app.store.drafts(), now)
-        app.queue = [q.id for q in questions]
+        self.listed = [q.id for q in questions]
         due_count = len(app.store.due(now))
         title = f"{len(questions)} of {len(app.bank.questions)} questions · {due_count} due"
         if self.random_set is not None:
@@ -164,10 +133,8 @@ class QuestionsScreen(GraderScreen):
         self.open_question(str(event.row_key.value))
 
     def open_question(self, question_id: str) -> None:
-        """Open the answer screen for a question."""
-        from grader.tui.screens.answer import AnswerScreen
-
-        self.app.push_screen(AnswerScreen(question_id))
+        """Ask for the answer screen of a question."""
+        self.post_message(OpenQuestion(question_id))
 
     def action_open(self) -> None:
         """Answer the question under the cursor."""
@@ -202,12 +169,10 @@ class QuestionsScreen(GraderScreen):
         if not pool:
             self.notify("no question matches the filters", severity="warning")
             return
-        self.random_set = self.grader.random.sample(pool, min(size, len(pool)))
+        self.random_set = self.rng.sample(pool, min(size, len(pool)))
         self.refresh_list()
         self.action_focus_list()
 
     def action_progress(self) -> None:
         """Open the progress view."""
-        from grader.tui.screens.progress import ProgressScreen
-
-        self.app.push_screen(ProgressScreen())
+        self.post_message(OpenProgress())

@@ -2,37 +2,47 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from statistics import mean
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.screen import Screen
 from textual.widgets import DataTable, Header, Label, Select
 
-from grader.tui.screens.base import GraderScreen
+from grader.models import Question
+from grader.store import Attempt, QuestionStats
 from grader.tui.widgets import KeyBar
+from grader.tui.widgets.filters import chosen, topic_select
 from grader.tui.widgets.progress_chart import TopicChart
 
-ALL = "all"
 
-
-class ProgressScreen(GraderScreen):
+class ProgressScreen(Screen):
     """How practice went, topic by topic."""
 
     BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
 
+    def __init__(
+        self,
+        questions: Collection[Question],
+        attempts: list[Attempt],
+        stats: dict[str, QuestionStats],
+        due: Collection[str],
+    ) -> None:
+        """The bank's questions, every attempt, each question's record, the ids now due."""
+        super().__init__()
+        self.questions = questions
+        self.attempts = attempts
+        self.stats = stats
+        self.due = set(due)
+
     def compose(self) -> ComposeResult:
-        topics = sorted({q.topic for q in self.grader.bank.questions.values()})
         yield Header()
         with Horizontal(id="progress-filters"):
             yield Label("Topic", id="progress-topic-label")
-            yield Select(
-                [("All topics", ALL), *[(t, t) for t in topics]],
-                value=ALL,
-                allow_blank=False,
-                id="progress-topic",
-            )
+            yield topic_select(self.questions, "progress-topic")
         yield TopicChart(id="chart")
         yield DataTable(id="topic-table", cursor_type="row", zebra_stripes=True)
         yield KeyBar()
@@ -47,24 +57,20 @@ class ProgressScreen(GraderScreen):
 
     @on(Select.Changed, "#progress-topic")
     def _draw(self) -> None:
-        value = self.query_one("#progress-topic", Select).value
-        topic = None if value == ALL else str(value)
-        self.query_one(TopicChart).plot(self.grader.store.attempts(), topic)
+        topic = chosen(self.query_one("#progress-topic", Select))
+        self.query_one(TopicChart).plot(self.attempts, topic)
 
     def _fill_table(self) -> None:
-        app = self.grader
-        stats = app.store.stats()
-        due = set(app.store.due(app.clock()))
-        attempts = app.store.attempts()
+        stats, due = self.stats, self.due
         table = self.query_one("#topic-table", DataTable)
         table.clear()
         by_topic: dict[str, list[str]] = {}
-        for question in app.bank.questions.values():
+        for question in self.questions:
             by_topic.setdefault(question.topic, []).append(question.id)
         for topic in sorted(by_topic):
             ids = by_topic[topic]
             answered = [stats[q] for q in ids if q in stats]
-            count = sum(1 for a in attempts if a.question_id in ids)
+            count = sum(1 for a in self.attempts if a.question_id in ids)
             table.add_row(
                 topic,
                 f"{len(answered)}/{len(ids)}",

@@ -7,14 +7,16 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Header, Static
 
+from grader.models import Question
 from grader.store import Attempt
+from grader.tui.base import BaseScreen
 from grader.tui.display import when
-from grader.tui.screens.base import GraderScreen
+from grader.tui.messages import BackToList, NextQuestion, Retry
 from grader.tui.widgets import AttemptComparison, KeyBar, ScoreCard
 
 
-class ResultScreen(GraderScreen):
-    """Shows a stored attempt's score card."""
+class ResultScreen(BaseScreen):
+    """Shows a stored attempt's score card, and the attempt before it to compare with."""
 
     AUTO_FOCUS = "#points"  # set while composing: no second paint, as a focus() would cost
 
@@ -26,24 +28,19 @@ class ResultScreen(GraderScreen):
         Binding("escape", "list", "Question list"),
     ]
 
-    def __init__(self, attempt_id: int) -> None:
+    def __init__(self, question: Question, attempt: Attempt, previous: Attempt | None) -> None:
         super().__init__()
-        self.attempt_id = attempt_id
-        self.attempt: Attempt
+        self.question = question
+        self.attempt = attempt
+        self.previous = previous
 
     def compose(self) -> ComposeResult:
-        app = self.grader
-        attempt = app.store.attempt(self.attempt_id)
-        if attempt is None:
-            raise KeyError(f"no attempt {self.attempt_id}")
-        self.attempt = attempt
-        question = app.bank.get(self.attempt.question_id)
+        previous = self.previous
         result = self.attempt.result()
-        previous = app.store.previous_attempt(question.id, before=self.attempt.id)
         yield Header()
         with VerticalScroll(id="result-body"):
-            yield Static(question.question, id="result-question")
-            yield ScoreCard(question, result, id="card")
+            yield Static(self.question.question, id="result-question")
+            yield ScoreCard(self.question, result, id="card")
             yield AttemptComparison(
                 result,
                 previous.result() if previous else None,
@@ -65,28 +62,14 @@ class ResultScreen(GraderScreen):
             # At once, not animated: the next key press (or a snapshot) sees it in place.
             comparison.scroll_visible(animate=False)
 
-    async def action_retry(self) -> None:
+    def action_retry(self) -> None:
         """Answer the same question again, starting from this answer."""
-        from grader.tui.screens.answer import AnswerScreen
+        self.post_message(Retry(self.attempt.question_id, self.attempt.answer))
 
-        below = self.app.screen_stack[-2] if len(self.app.screen_stack) > 1 else None
-        if isinstance(below, AnswerScreen) and below.question_id == self.attempt.question_id:
-            await self.app.pop_screen()  # the editor below still holds this answer
-            return
-        await self.app.pop_screen()
-        self.app.push_screen(AnswerScreen(self.attempt.question_id, text=self.attempt.answer))
-
-    async def action_next(self) -> None:
+    def action_next(self) -> None:
         """Go on to the next question of the list."""
-        from grader.tui.screens.answer import AnswerScreen
+        self.post_message(NextQuestion(self.attempt.question_id))
 
-        following = self.grader.next_question(self.attempt.question_id)
-        if following is None:
-            self.notify("that was the last question of the list")
-            return
-        await self.grader.back_to_list()
-        self.app.push_screen(AnswerScreen(following))
-
-    async def action_list(self) -> None:
+    def action_list(self) -> None:
         """Back to the question list."""
-        await self.grader.back_to_list()
+        self.post_message(BackToList())

@@ -1,22 +1,22 @@
-"""Answer one question: a multi-line editor (or the options of a multiple-choice question).
+"""The answer editor both apps use: a multi-line editor (or the options of a multiple-choice
+question), submitting for a grade in the background.
 
-What is typed is saved as a draft a moment after each change, again just before grading, and
-when leaving, so a crash or Ctrl-C loses at most the last keystrokes; reopening the question
-offers the draft back.
+What is typed is saved a moment after each change, again just before grading, and when
+leaving, so a crash or Ctrl-C loses at most the last keystrokes. Where it is saved is the
+app's business (practice drafts, or the interview session). The practice and interview
+editors are peers on this one: they differ in their words, their heading and what they show
+under the editor.
 """
 
 from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import (
     Button,
-    DataTable,
     Header,
     Label,
     LoadingIndicator,
@@ -27,12 +27,10 @@ from textual.widgets import (
 )
 
 from grader.answers import check_answer
-from grader.store import Draft
-from grader.tui.display import pass_mark
+from grader.models import Question
+from grader.tui.base import BaseScreen
 from grader.tui.messages import Graded
-from grader.tui.screens.base import GraderScreen
-from grader.tui.screens.draft import DraftPrompt
-from grader.tui.widgets import AttemptTable, KeyBar, ModelStatus
+from grader.tui.widgets import KeyBar, ModelStatus
 
 BUSY_DELAY = 0.2
 """Seconds of grading before the editor says it is grading."""
@@ -42,18 +40,20 @@ PASTE_CHARS = 20
 """An edit that adds this many characters at once is a paste: saved and embedded at once."""
 
 
-class AnswerScreen(GraderScreen):
-    """The editor for one question, its past attempts, and the submit action."""
+class AnswerEditor(BaseScreen):
+    """The editor for one question and the submit action; subclasses set the words."""
 
-    BINDINGS = [
-        Binding("ctrl+s", "submit", "Submit", priority=True),
-        Binding("escape", "back", "Back"),
-    ]
+    SUBMIT_LABEL = "Submit  ctrl+s"
+    BACK_LABEL = "Back  esc"
+    PLACEHOLDER = "Type your answer in full sentences. ctrl+s submits."
+    GRADE_VERB = "grade"
+    NOT_GRADED = "not graded; your draft is kept"
+    SAVED = "draft saved"
 
-    def __init__(self, question_id: str, text: str | None = None) -> None:
-        """Open `question_id`; `text` prefills the editor (and then no draft is offered)."""
+    def __init__(self, question: Question, text: str | None = None) -> None:
+        """Open `question`; `text` prefills the editor."""
         super().__init__()
-        self.question_id = question_id
+        self.question = question
         self._initial = text
         self._saved_text = text or ""  # what the store (or the last attempt) already holds
         self._text = text or ""  # the answer as it stands, kept so flushing needs no widgets
@@ -62,31 +62,16 @@ class AnswerScreen(GraderScreen):
         self.busy = False
 
     @property
-    def question(self):
-        """The question being answered."""
-        return self.grader.bank.get(self.question_id)
-
-    # What differs between practice and interview: the heading, the words on the controls and
-    # on a failed grade, whether past attempts are listed, and the screen a grade opens.
-    SUBMIT_LABEL = "Submit  ctrl+s"
-    BACK_LABEL = "Back  esc"
-    PLACEHOLDER = "Type your answer in full sentences. ctrl+s submits."
-    SHOWS_HISTORY = True
-    GRADE_VERB = "grade"
-    NOT_GRADED = "not graded; your draft is kept"
-
-    def card_screen(self, attempt_id: int) -> Screen:
-        """The screen that shows a finished grade: the score card of the stored attempt."""
-        from grader.tui.screens.result import ResultScreen
-
-        return ResultScreen(attempt_id)
+    def question_id(self) -> str:
+        """The id of the question being answered."""
+        return self.question.id
 
     def heading(self) -> Content:
         """The line above the question: its id, level, topic and pass mark."""
         question = self.question
         return Content.assemble(
             (question.id, "bold"),
-            f"  ·  {question.level}  ·  {question.topic}  ·  pass mark {pass_mark(question):g}",
+            f"  ·  {question.level}  ·  {question.topic}  ·  pass mark {question.pass_mark:g}",
         )
 
     def compose(self) -> ComposeResult:
@@ -108,34 +93,25 @@ class AnswerScreen(GraderScreen):
                 yield Button(self.BACK_LABEL, id="back")
                 yield LoadingIndicator(id="grading")
                 yield Label("", id="answer-status")
-            if self.SHOWS_HISTORY:
-                yield Label("Earlier attempts (enter opens one)", id="history-title")
-                yield AttemptTable(id="history")
+            yield from self.compose_below()
         yield ModelStatus(id="model-status")
         yield KeyBar()
 
+    def compose_below(self) -> ComposeResult:
+        """What shows under the editor's buttons (nothing here)."""
+        yield from ()
+
     def on_mount(self) -> None:
-        self._show_history()
-        self._input_widget().focus()
-        draft = self.grader.store.draft(self.question_id)
-        if self._initial is None and draft is not None:
-            self.app.push_screen(DraftPrompt(draft), lambda keep: self._draft_answered(draft, keep))
+        self.opened()
 
-    def on_screen_resume(self) -> None:
-        self._show_history()
-
-    def _show_history(self) -> None:
-        if not self.SHOWS_HISTORY:
-            return
-        attempts = self.grader.store.attempts(self.question_id)
-        self.query_one("#history-title").set_class(not attempts, "-hidden")
-        table = self.query_one(AttemptTable)
-        table.set_class(not attempts, "-hidden")
-        table.show(attempts)
+    def opened(self) -> None:
+        """The screen is on: put the cursor in the editor."""
+        self.input_widget().focus()
 
     # ------------------------------------------------------------ the answer and its draft
 
-    def _input_widget(self) -> TextArea | RadioSet:
+    def input_widget(self) -> TextArea | RadioSet:
+        """The editor, or the options of a multiple-choice question."""
         if self.question.type == "choice":
             return self.query_one(RadioSet)
         return self.query_one(TextArea)
@@ -158,16 +134,6 @@ class AnswerScreen(GraderScreen):
             editor.load_text(text)
             editor.move_cursor(editor.document.end)
 
-    def _draft_answered(self, draft: Draft, restore: bool | None) -> None:
-        if restore:
-            self.set_answer(draft.text)
-            self._saved_text = draft.text
-            self.notify("draft restored")
-        else:
-            self.grader.store.delete_draft(self.question_id)
-            self._saved_text = ""
-        self._input_widget().focus()
-
     @on(TextArea.Changed)
     @on(RadioSet.Changed)
     def _answer_changed(self) -> None:
@@ -189,18 +155,18 @@ class AnswerScreen(GraderScreen):
             self.grader.embed_ahead(self.question_id, self._text)
 
     def flush_draft(self) -> None:
-        """Write the draft now if it changed since it was last saved."""
+        """Save the answer now if it changed since it was last saved."""
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
         text = self._text
         if text == self._saved_text:
             return
-        self.grader.store.save_draft(self.question_id, text, now=self.grader.clock())
+        self.grader.save_answer(self.question_id, text)
         self._saved_text = text
         # While the screen is being torn down its widgets may already be gone.
         for label in self.query("#answer-status").results(Label):
-            label.update("draft saved")
+            label.update(self.SAVED)
 
     # ------------------------------------------------------------ grading
 
@@ -249,31 +215,20 @@ class AnswerScreen(GraderScreen):
             self.query_one("#answer-status", Label).update("")
 
     def on_graded(self, message: Graded) -> None:
-        """Grading finished: open the score card, or say why it could not be made."""
+        """Grading finished (the app has opened its card): done, or say why it failed."""
+        self._set_busy(False)
         if message.attempt_id is None:
-            self._set_busy(False)
             self.query_one("#answer-status", Label).update(self.NOT_GRADED)
             self.notify(f"could not {self.GRADE_VERB}: {message.error}", severity="error")
-            return
-        # The card first: this screen's own updates (and its history, on_screen_resume) can
-        # wait until it shows again, rather than delay the card.
-        self.app.push_screen(self.card_screen(message.attempt_id))
-        self._set_busy(False)
 
-    # ------------------------------------------------------------ navigation
-
-    @on(DataTable.RowSelected, "#history")
-    def _open_attempt(self, event: DataTable.RowSelected) -> None:
-        from grader.tui.screens.result import ResultScreen
-
-        self.app.push_screen(ResultScreen(int(str(event.row_key.value))))
+    # ------------------------------------------------------------ leaving
 
     @on(Button.Pressed, "#back")
     def action_back(self) -> None:
-        """Save the draft and return to the question list."""
+        """Save the answer and go back."""
         self.flush_draft()
         self.app.pop_screen()
 
     def on_unmount(self) -> None:
-        # Leaving by any way (back to the list, next question, quitting) keeps the draft.
+        # Leaving by any way (back to the list, next question, quitting) keeps the answer.
         self.flush_draft()

@@ -1,0 +1,103 @@
+"""Practice without the interface: recording a graded answer, and choosing questions.
+
+The practice app (grader/tui/practice/) is one front end on these; the interviewer mode's
+set-up picks questions with the same filter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from grader.bank import Bank
+from grader.models import Question, Result
+from grader.store import PracticeHistory
+
+REVIEW_STATES = ("all", "due", "new", "failed", "drafts")
+"""What the list can be narrowed to: every question, those due for review, never answered,
+whose last answer failed, with a draft."""
+
+
+def questions_matching(
+    questions: Iterable[Question],
+    level: str | None = None,
+    topic: str | None = None,
+    words: Sequence[str] = (),
+) -> list[Question]:
+    """The questions at `level`, on `topic` (None: any) whose id, topic or text contains every
+    one of `words` (lower-case), in the order given."""
+    chosen = []
+    for question in questions:
+        if level is not None and question.level != level:
+            continue
+        if topic is not None and question.topic != topic:
+            continue
+        haystack = f"{question.id} {question.topic} {question.question}".lower()
+        if all(word in haystack for word in words):
+            chosen.append(question)
+    return chosen
+
+
+@dataclass(frozen=True)
+class QuestionFilter:
+    """The practice list's filters: level and topic (None: any), review state, search words."""
+
+    level: str | None = None
+    topic: str | None = None
+    show: str = "all"
+    """One of REVIEW_STATES."""
+    words: tuple[str, ...] = ()
+
+
+def filter_questions(
+    bank: Bank, history: PracticeHistory, chosen: QuestionFilter, now: datetime
+) -> list[Question]:
+    """The bank's questions that pass the filter, in bank order (most overdue first when only
+    the due ones are shown: the order the scheduler wants them reviewed in)."""
+    stats = history.stats()
+    due = history.due(now)
+    drafts = history.drafts()
+    keep = {
+        "all": lambda q: True,
+        "due": lambda q: q.id in due,
+        "new": lambda q: q.id not in stats,
+        "failed": lambda q: q.id in stats and not stats[q.id].last_passed,
+        "drafts": lambda q: q.id in drafts,
+    }[chosen.show]
+    matching = questions_matching(bank.questions.values(), chosen.level, chosen.topic, chosen.words)
+    questions = [q for q in matching if keep(q)]
+    if chosen.show == "due":
+        order = {qid: i for i, qid in enumerate(due)}
+        questions.sort(key=lambda q: order[q.id])
+    return questions
+
+
+def record_attempt(
+    history: PracticeHistory, question: Question, result: Result, now: datetime
+) -> int:
+    """Store a graded answer, review the question's card, and drop its draft, all in one go;
+    return the attempt's id.
+
+    The review rates the answer (failed: Again, passed: Good, 90 and over: Easy) and sets when
+    the question is next due.
+    """
+    # Imported at the first grade: the scheduler library would add to the app's start.
+    from grader import srs
+
+    card, rating = srs.review(history.card(question.id), result, now)
+    with history.transaction():
+        attempt_id = history.add_attempt(
+            result, topic=question.topic, level=question.level, rating=int(rating), now=now
+        )
+        history.save_card(question.id, card.to_json(), card.due, now=now)
+        history.delete_draft(question.id)
+    return attempt_id
+
+
+def next_question(listed: Sequence[str], after: str) -> str | None:
+    """The question after `after` in a list on view (its first when `after` is not in it)."""
+    if after in listed:
+        at = listed.index(after)
+        return listed[at + 1] if at + 1 < len(listed) else None
+    return listed[0] if listed else None

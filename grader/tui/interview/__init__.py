@@ -1,0 +1,1 @@
+"""The interviewer mode: its app (sessions, navigation) and its screens."""

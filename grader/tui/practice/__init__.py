@@ -1,0 +1,1 @@
+"""The practice app: its app (navigation, recording attempts) and its screens."""
