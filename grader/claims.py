@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 
 from grader.text import ANTONYMS, NEGATIONS, content_stems, normalise, polarity_flipped, stem, words
+from grader.word_order import FUNCTION_WORDS
 
 # Markers that open a clause, by the role the clause they open plays.
 _OPENERS: dict[str, tuple[str, ...]] = {
@@ -212,8 +213,8 @@ def asserts(
         return False
     if negation_count(clause.text) % 2 != negation_count(claim) % 2:
         return False
-    # The clause's own subject: the words before the match.
-    subject = set(content_stems(sentence[clause.start : span[0]]))
+    # The clause's own subject: the words before the match ("because", "it is" say nothing).
+    subject = {stem(w) for w in words(sentence[clause.start : span[0]]) if w not in FUNCTION_WORDS}
     if subject and not subject & (claim_stems | topic):
         return False
     said = set(content_stems(clause.text))

@@ -81,7 +81,15 @@ def test_gaming_answers_never_pass(scorer, bank):
     items = gaming_answers(bank)
     results = scorer.score_many([(qid, text) for _, qid, text in items])
     passed = [(kind, r.question_id, r.score) for (kind, _, _), r in zip(items, results) if r.passed]
-    assert not passed
+    # A partial answer that states every essential point passes on its own; padding it with
+    # filler must never be what makes it pass.
+    padded = [
+        (qid, text.replace(FILLER, "").strip())
+        for kind, qid, text in items
+        if kind == "padded_partial"
+    ]
+    passes_alone = {r.question_id for r in scorer.score_many(padded) if r.passed}
+    assert [p for p in passed if not (p[0] == "padded_partial" and p[1] in passes_alone)] == []
     flags = {kind: [] for kind in GAMING_KINDS}
     for (kind, _, _), result in zip(items, results):
         flags[kind].append(set(result.flags))
