@@ -69,7 +69,9 @@ _ATTRIBUTION = re.compile(
     r"call|calls|confuse|confuses|mistake|mistakes|expect|expects|suppose|suggest)|"
     r"misconception|myth|mistaken(?:ly)?|wrongly|incorrectly|contrary to|common mistake|"
     r"(?:is|are|was|it's) (?:wrong|false|untrue|incorrect|a mistake|a myth|not true)|"
-    r"leaks?|leakage|should be avoided|bad practice|(?:is|are) a bug)\b"
+    r"leaks?|leakage|should be avoided|bad practice|(?:is|are) a bug|"
+    r"(?:is|are) (?:a )?(?:different|separate|another|other) (?:technique|method|thing|idea|"
+    r"problem|trick)s?)\b"
 )
 
 
@@ -194,27 +196,49 @@ def asserts(
     topic: frozenset[str] = frozenset(),
     pairs: tuple[tuple[frozenset[str], frozenset[str]], ...] = (),
 ) -> bool:
-    """Does the sentence assert `claim` where it matched it (`span`, else its first clause
-    that shares a word with the claim)?
+    """Does the sentence assert `claim`, where it matched it (`span`, for a pattern) or, for
+    a match by meaning, in every clause that shares the claim's words?
 
-    `topic` holds the stems of what the question is about (they may stand as the subject);
+    A match by meaning is the whole sentence's, so any clause of it that speaks to the claim
+    and denies, contrasts or reports it makes the match unsafe. `topic` holds the stems of
+    what the question is about (they may stand as the subject and do not choose the clause);
     `pairs` the stems of two things the question compares: a clause about one side does not
     assert a claim made of the other.
     """
     claim_stems = set(content_stems(claim))
-    if span is None:
-        span = _first_shared(sentence, claim_stems)
-        if span is None:
-            return False
-    clause = clause_at(sentence, span[0])
-    if not clause.asserting or span[1] > clause.end + 1:
-        return False
-    if _ATTRIBUTION.search(normalise(clause.text)):
+    if span is not None:
+        clause = clause_at(sentence, span[0])
+        return span[1] <= clause.end + 1 and _clause_asserts(
+            sentence, clause, span[0], claim, claim_stems, topic, pairs
+        )
+    wanted = claim_stems - topic or claim_stems
+    speaking = [
+        (clause, start)
+        for clause in clauses(sentence)
+        if (start := _first_word_in(sentence, clause, wanted)) is not None
+    ]
+    return bool(speaking) and all(
+        _clause_asserts(sentence, clause, start, claim, claim_stems, topic, pairs)
+        for clause, start in speaking
+    )
+
+
+def _clause_asserts(
+    sentence: str,
+    clause: Clause,
+    start: int,
+    claim: str,
+    claim_stems: set[str],
+    topic: frozenset[str],
+    pairs: tuple[tuple[frozenset[str], frozenset[str]], ...],
+) -> bool:
+    """Does this clause, from character `start` on, assert the claim?"""
+    if not clause.asserting or _ATTRIBUTION.search(normalise(clause.text)):
         return False
     if negation_count(clause.text) % 2 != negation_count(claim) % 2:
         return False
     # The clause's own subject: the words before the match ("because", "it is" say nothing).
-    subject = {stem(w) for w in words(sentence[clause.start : span[0]]) if w not in FUNCTION_WORDS}
+    subject = {stem(w) for w in words(sentence[clause.start : start]) if w not in FUNCTION_WORDS}
     if subject and not subject & (claim_stems | topic):
         return False
     said = set(content_stems(clause.text))
@@ -225,24 +249,24 @@ def asserts(
     return True
 
 
-def contradicts(sentence: str, statement: str) -> bool:
+def _first_word_in(sentence: str, clause: Clause, stems: set[str]) -> int | None:
+    """Where the clause's first word with a stem in `stems` starts, or None."""
+    for m in re.finditer(r"[A-Za-z0-9_'-]+", clause.text):
+        if any(stem(w) in stems for w in words(m.group())):
+            return clause.start + m.start()
+    return None
+
+
+def contradicts(sentence: str, statement: str, topic: frozenset[str] = frozenset()) -> bool:
     """Does the clause of the sentence that speaks to the statement say its opposite?
 
-    The clause sharing the most words with the statement decides, so that "it introduces
-    non-linearity: without it the layers stay linear" is not read as a denial.
+    The clause sharing the most words with the statement (beyond the question's own, `topic`)
+    decides, so that "it introduces non-linearity: without it the layers stay linear" is not
+    read as a denial.
     """
-    wanted = set(content_stems(statement))
+    wanted = set(content_stems(statement)) - topic or set(content_stems(statement))
     best = max(clauses(sentence), key=lambda c: len(wanted & set(content_stems(c.text))))
     return polarity_flipped(best.text, statement)
-
-
-def _first_shared(sentence: str, stems: set[str]) -> tuple[int, int] | None:
-    """The span of the first shared word in the clause that shares most words with a claim."""
-    best = max(clauses(sentence), key=lambda c: len(stems & set(content_stems(c.text))))
-    for m in re.finditer(r"[A-Za-z0-9_'-]+", best.text):
-        if any(stem(w) in stems for w in words(m.group())):
-            return best.start + m.start(), best.start + m.end()
-    return None
 
 
 def stems_of(phrases: str) -> frozenset[str]:
@@ -274,3 +298,33 @@ def swap_sides(sentence: str, pairs: list[tuple[str, str]]) -> str | None:
             lambda m, table=lookup: table[m.group(1).lower()] + (m.group(2) or ""), changed
         )
     return changed if changed != sentence else None
+
+
+_AUXILIARIES = frozenset(
+    "is are was were can could will would should must may might has have does do".split()
+)
+_DETERMINERS = frozenset(
+    "the a an to on its their more less all every each any no it them as in".split()
+)
+
+
+def negate(statement: str) -> str:
+    """The plain denial of a statement: "X is Y" -> "X is not Y", "X fixes Y" -> "X does not
+    fix Y" (a misconception's denial, to tell which of the two a sentence is closer to)."""
+    tokens = statement.rstrip(".").split()
+    lowered = [t.lower().strip(",;:") for t in tokens]
+    for i, word in enumerate(lowered):
+        if word in _AUXILIARIES and i > 0:
+            if i + 1 < len(lowered) and lowered[i + 1] == "not":
+                return " ".join(tokens[: i + 1] + tokens[i + 2 :])
+            return " ".join(tokens[: i + 1] + ["not"] + tokens[i + 1 :])
+    for i, word in enumerate(lowered[1:-1], start=1):
+        if (
+            word.endswith("s")
+            and not word.endswith("ss")
+            and word not in FUNCTION_WORDS
+            and lowered[i + 1] in _DETERMINERS
+        ):
+            base = word[:-2] if word.endswith(("ches", "shes", "xes", "sses")) else word[:-1]
+            return " ".join(tokens[:i] + ["does", "not", base] + tokens[i + 1 :])
+    return "It is not true that " + statement[:1].lower() + statement[1:]

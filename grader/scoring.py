@@ -31,13 +31,12 @@ import numpy as np
 from grader import verdict, word_order
 from grader.answers import FLAG_TEXT, check_answer, picked_option
 from grader.bank import Bank
-from grader.claims import OPPOSITES, asserts, contradicts, stems_of, swap_sides
+from grader.claims import OPPOSITES, asserts, contradicts, negate, stems_of, swap_sides
 from grader.embedding import Embedder
 from grader.lexicon import Lexicon
 from grader.models import MisconceptionHit, PointResult, Question, Result
 from grader.text import (
     content_stems,
-    polarity_flipped,
     split_sentences,
     stem,
     words,
@@ -91,6 +90,7 @@ class _Prepared:
     references: np.ndarray
     points: np.ndarray
     misconceptions: np.ndarray
+    denials: np.ndarray
     question_terms: set[str]
     lexicon: Lexicon | None
     reference_words: list[list[str]]
@@ -137,6 +137,7 @@ class Scorer:
         """Embed what the questions need (in one batch) and keep it for later answers."""
         todo = [q for q in questions if q.type == "free_text" and q.id not in self._prepared]
         texts = [t for q in todo for t in (q.question, *q.references, *_statements(q))]
+        texts += [negate(t) for q in todo for t in _statements(q, "wrong")]
         self.embedder.encode(texts, persist=True)
         for q in todo:
             rubric = q.rubric
@@ -146,6 +147,9 @@ class Scorer:
                 references=demote(self.embedder.encode(q.references), q_vec),
                 points=demote(self.embedder.encode(_statements(q, "points")), q_vec),
                 misconceptions=demote(self.embedder.encode(_statements(q, "wrong")), q_vec),
+                denials=demote(
+                    self.embedder.encode([negate(t) for t in _statements(q, "wrong")]), q_vec
+                ),
                 question_terms=set(content_stems(q.question)),
                 lexicon=Lexicon(rubric.key_points) if rubric else None,
                 reference_words=[words(r) for r in q.references],
@@ -341,7 +345,9 @@ class Scorer:
         # Negation is checked only where a sentence would earn credit: it is the costly test.
         flipped = np.zeros_like(lexical)
         for i, j in zip(*np.nonzero(credit)):
-            flipped[i, j] = contradicts(sentences[i], key_points[j].statement)
+            flipped[i, j] = contradicts(
+                sentences[i], key_points[j].statement, prepared.question_terms
+            )
         flipped |= self._swapped(sentences, sims, credit > 0, key_points, prepared)
         earned = np.where(flipped, 0.0, credit)
 
@@ -422,6 +428,9 @@ class Scorer:
         if question.rubric is None or not question.rubric.misconceptions:
             return []
         sims = sentence_vecs @ prepared.misconceptions.T
+        # ...and closer to it than to its plain denial ("min-max is sensitive to outliers" sits
+        # near "min-max copes well with outliers", nearer still to "does not cope well").
+        denied = sentence_vecs @ prepared.denials.T
         # A wrong claim must be closer to the misconception than to any right point.
         right = (sentence_vecs @ prepared.points.T).max(axis=1)
         # A match by meaning alone also needs a word of the misconception's own, one the
@@ -447,9 +456,9 @@ class Scorer:
                     for m in re.finditer(p, sentence, re.IGNORECASE)
                 )
                 by_meaning = (
-                    sims[i, j] >= max(MISCONCEPTION_MATCH, right[i])
+                    sims[i, j] >= max(MISCONCEPTION_MATCH, right[i], denied[i, j])
                     and bool(distinctive[j] & set(content_stems(sentence)))
-                    and not polarity_flipped(sentence, wrong.statement)
+                    and not contradicts(sentence, wrong.statement, topic)
                     and asserts(sentence, wrong.statement, None, topic, pairs)
                 )
                 if by_pattern or by_meaning:
