@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from grader.text import ANTONYMS, NEGATIONS, content_stems, normalise, polarity_flipped, stem, words
+from grader.text import NEGATIONS, content_stems, normalise, polarity_flipped, stem, words
 from grader.word_order import FUNCTION_WORDS
 
 # Markers that open a clause, by the role the clause they open plays.
@@ -73,30 +73,6 @@ _ATTRIBUTION = re.compile(
     r"(?:is|are) (?:a )?(?:different|separate|another|other) (?:technique|method|thing|idea|"
     r"problem|trick)s?)\b"
 )
-
-
-# Opposites that reverse a claim when exchanged: the antonyms negation checks use, and words
-# that only reverse a claim by standing in each other's place ("a shallow network has many
-# layers"), too common alone to count as a denial.
-OPPOSITES = {
-    **ANTONYMS,
-    **{
-        a: b
-        for x, y in [
-            ("complex", "simple"),
-            ("many", "few"),
-            ("wide", "narrow"),
-            ("early", "late"),
-            ("input", "output"),
-            ("encoder", "decoder"),
-            ("sparse", "dense"),
-            ("labelled", "unlabelled"),
-            ("training", "inference"),
-            ("single", "multiple"),
-        ]
-        for a, b in ((x, y), (y, x))
-    },
-}
 
 
 @dataclass(frozen=True)
@@ -274,32 +250,6 @@ def stems_of(phrases: str) -> frozenset[str]:
     return frozenset(s for phrase in phrases.split("|") for s in content_stems(phrase))
 
 
-def swap_sides(sentence: str, pairs: list[tuple[str, str]]) -> str | None:
-    """The sentence with the two sides of each pair it mentions exchanged, or None.
-
-    Each side is "phrase|alternative|..."; an alternative is replaced by the other side's
-    first phrase, keeping an inflection ("overfits" becomes "underfits"). Used to test
-    whether a sentence says of A what a point says of B.
-    """
-    changed = sentence
-    for left, right in pairs:
-        alternatives = [(a, right.split("|")[0]) for a in left.split("|")] + [
-            (b, left.split("|")[0]) for b in right.split("|")
-        ]
-        alternatives.sort(key=lambda pair: -len(pair[0]))
-        pattern = re.compile(
-            r"\b("
-            + "|".join(re.escape(a) for a, _ in alternatives)
-            + r")(s|es|ed|ing|ting|ted)?\b",
-            re.IGNORECASE,
-        )
-        lookup = {a.lower(): b for a, b in alternatives}
-        changed = pattern.sub(
-            lambda m, table=lookup: table[m.group(1).lower()] + (m.group(2) or ""), changed
-        )
-    return changed if changed != sentence else None
-
-
 _AUXILIARIES = frozenset(
     "is are was were can could will would should must may might has have does do".split()
 )
@@ -328,3 +278,60 @@ def negate(statement: str) -> str:
             base = word[:-2] if word.endswith(("ches", "shes", "xes", "sses")) else word[:-1]
             return " ".join(tokens[:i] + ["does", "not", base] + tokens[i + 1 :])
     return "It is not true that " + statement[:1].lower() + statement[1:]
+
+
+# Words that say how many or how much, grouped so that "single" meets "one" and "many" meets
+# "several" when what a sentence says of each side is compared with what a point says.
+_QUANTITY = {
+    **dict.fromkeys(("one", "singl", "onli", "few", "less", "fewer", "small", "low"), "LITTLE"),
+    **dict.fromkeys(("mani", "sever", "multipl", "more", "lot", "larg", "high", "huge"), "MUCH"),
+}
+
+
+def _descriptors(text: str, sides: frozenset[str], topic: frozenset[str]) -> set[str]:
+    """What a clause says of the side it names: its words, less the sides, the question's
+    words and function words, with quantities grouped."""
+    kept = [w for w in words(text) if w not in FUNCTION_WORDS]
+    return {_QUANTITY.get(stem(w), stem(w)) for w in kept} - sides - topic
+
+
+def roles_swapped(
+    sentence: str,
+    statement: str,
+    pairs: tuple[tuple[frozenset[str], frozenset[str]], ...],
+    topic: frozenset[str] = frozenset(),
+) -> bool:
+    """Does the sentence say of one side of a compared pair what the statement says of the
+    other ("a shallow network has many hidden layers", "multi-class problems have several
+    labels")?
+
+    Each clause is about the side it names alone. What the sentence's clauses say of each
+    side (their other words) is compared with what the statement's clauses say of the same
+    side and of the other one; the roles are swapped when the crossed reading shares more.
+    """
+    for side_a, side_b in pairs:
+        said = _said_of(sentence, side_a, side_b, topic)
+        meant = _said_of(statement, side_a, side_b, topic)
+        # What the statement says of both sides tells them apart no more than the sides do.
+        common = meant[0] & meant[1]
+        meant = (meant[0] - common, meant[1] - common)
+        if not (said[0] or said[1]) or not (meant[0] or meant[1]):
+            continue
+        same = len(said[0] & meant[0]) + len(said[1] & meant[1])
+        crossed = len(said[0] & meant[1]) + len(said[1] & meant[0])
+        if crossed > same:
+            return True
+    return False
+
+
+def _said_of(
+    text: str, side_a: frozenset[str], side_b: frozenset[str], topic: frozenset[str]
+) -> tuple[set[str], set[str]]:
+    """What the text's clauses that name only side a, and only side b, say of it."""
+    found: tuple[set[str], set[str]] = (set(), set())
+    for clause in clauses(text):
+        stems = set(content_stems(clause.text))
+        if bool(stems & side_a) != bool(stems & side_b):
+            side = found[0] if stems & side_a else found[1]
+            side |= _descriptors(clause.text, side_a | side_b, topic)
+    return found

@@ -31,14 +31,13 @@ import numpy as np
 from grader import verdict, word_order
 from grader.answers import FLAG_TEXT, check_answer, picked_option
 from grader.bank import Bank
-from grader.claims import OPPOSITES, asserts, contradicts, negate, stems_of, swap_sides
+from grader.claims import asserts, contradicts, negate, roles_swapped, stems_of
 from grader.embedding import Embedder
 from grader.lexicon import Lexicon
 from grader.models import MisconceptionHit, PointResult, Question, Result
 from grader.text import (
     content_stems,
     split_sentences,
-    stem,
     words,
 )
 from grader.word_order import function_word_ratio
@@ -74,9 +73,6 @@ SCRAMBLED_ANSWER = 1.5
 `shuffled_words`: on the answer and adversarial suites, 2 of 396 real answers (short
 two-clause denials) score lower, and 92 % of their shuffles."""
 SCRAMBLED_MIN_WORDS = 12
-SWAP_MARGIN = 0.02
-"""A sentence says the reverse of a point when swapping the two things it compares brings it
-this much closer to the point."""
 
 
 _ORDER = word_order.default_model
@@ -94,7 +90,6 @@ class _Prepared:
     question_terms: set[str]
     lexicon: Lexicon | None
     reference_words: list[list[str]]
-    contrasts: list[tuple[str, str]]
     contrast_stems: tuple[tuple[frozenset[str], frozenset[str]], ...]
 
 
@@ -153,7 +148,6 @@ class Scorer:
                 question_terms=set(content_stems(q.question)),
                 lexicon=Lexicon(rubric.key_points) if rubric else None,
                 reference_words=[words(r) for r in q.references],
-                contrasts=[tuple(pair) for pair in rubric.contrasts] if rubric else [],
                 contrast_stems=tuple(
                     (stems_of(a), stems_of(b)) for a, b in (rubric.contrasts if rubric else [])
                 ),
@@ -344,11 +338,12 @@ class Scorer:
         )
         # Negation is checked only where a sentence would earn credit: it is the costly test.
         flipped = np.zeros_like(lexical)
+        topic = frozenset(prepared.question_terms)
         for i, j in zip(*np.nonzero(credit)):
-            flipped[i, j] = contradicts(
-                sentences[i], key_points[j].statement, prepared.question_terms
+            flipped[i, j] = contradicts(sentences[i], key_points[j].statement, topic)
+            flipped[i, j] |= roles_swapped(
+                sentences[i], key_points[j].statement, prepared.contrast_stems, topic
             )
-        flipped |= self._swapped(sentences, sims, credit > 0, key_points, prepared)
         earned = np.where(flipped, 0.0, credit)
 
         results = []
@@ -379,43 +374,6 @@ class Scorer:
                 )
             )
         return results
-
-    def _swapped(
-        self,
-        sentences: list[str],
-        sims: np.ndarray,
-        crediting: np.ndarray,
-        key_points: Sequence,
-        prepared: _Prepared,
-    ) -> np.ndarray:
-        """Where a sentence says of one thing what the point says of its counterpart.
-
-        The two things the question compares (the rubric's contrasts) and the antonyms of
-        the point's own words are exchanged in the sentence; when that brings the sentence
-        closer to the point, the sentence had them the wrong way round ("a shallow network
-        has many layers").
-        """
-        swapped = np.zeros(crediting.shape, dtype=bool)
-        variants: list[tuple[int, int, str]] = []
-        for i, j in zip(*np.nonzero(crediting)):
-            meant = set(content_stems(key_points[j].statement))
-            said = set(content_stems(sentences[i]))
-            pairs = list(prepared.contrasts) + [
-                (a, b)
-                for a, b in OPPOSITES.items()
-                if stem(a) in meant and stem(b) not in meant and {stem(a), stem(b)} & said
-            ]
-            # One pair at a time: exchanging two pairs at once can restore the meaning.
-            for pair in pairs:
-                variant = swap_sides(sentences[i], [pair])
-                if variant:
-                    variants.append((i, j, variant))
-        if not variants:
-            return swapped
-        vecs = demote(self.embedder.encode([v for _, _, v in variants]), prepared.question)
-        for (i, j, _), vec in zip(variants, vecs):
-            swapped[i, j] |= float(vec @ prepared.points[j]) > sims[i, j] + SWAP_MARGIN
-        return swapped
 
     def _misconceptions(
         self,
