@@ -315,13 +315,34 @@ def roles_swapped(
         # What the statement says of both sides tells them apart no more than the sides do.
         common = meant[0] & meant[1]
         meant = (meant[0] - common, meant[1] - common)
-        if not (said[0] or said[1]) or not (meant[0] or meant[1]):
-            continue
         same = len(said[0] & meant[0]) + len(said[1] & meant[1])
         crossed = len(said[0] & meant[1]) + len(said[1] & meant[0])
+        # A clause that names both sides says something of the first (its subject): "machine
+        # learning is a subset of deep learning" against "deep learning is a subset of ...".
+        for mine in _both_sides(sentence, side_a, side_b, topic):
+            for theirs in _both_sides(statement, side_a, side_b, topic):
+                shared = len(mine[1] & theirs[1])
+                if mine[0] == theirs[0]:
+                    same += shared
+                else:
+                    crossed += shared
         if crossed > same:
             return True
     return False
+
+
+def _both_sides(
+    text: str, side_a: frozenset[str], side_b: frozenset[str], topic: frozenset[str]
+) -> list[tuple[bool, set[str]]]:
+    """For each clause naming both sides: (is side a named first, what the clause says)."""
+    found = []
+    for clause in clauses(text):
+        stems = [stem(w) for w in words(clause.text)]
+        first_a = next((i for i, s in enumerate(stems) if s in side_a), None)
+        first_b = next((i for i, s in enumerate(stems) if s in side_b), None)
+        if first_a is not None and first_b is not None:
+            found.append((first_a < first_b, _descriptors(clause.text, side_a | side_b, topic)))
+    return found
 
 
 def _said_of(
