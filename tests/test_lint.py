@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from typer.testing import CliRunner
 
+from grader.bank import DEFAULT_BANK, load_bank
 from grader.cli.commands import app
-from grader.lint import denials
-
-from .conftest import write
+from grader.lint import denials, lint_bank
 
 QUESTION = """\
 id: propagation
@@ -54,6 +55,12 @@ misconceptions:
     statement: Backpropagation feeds the input data backwards through the network.
     patterns: ['(?<!not )(?<!n.t )(?<!never )\\bfeeds the input data backwards']
 """
+
+
+def write(root: Path, relative: str, text: str) -> None:
+    path = root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
 
 
 def make_bank(root, rubric):
@@ -129,3 +136,8 @@ def test_denials_negate_the_main_verb_or_auxiliary():
         "More layers always improve accuracy."
     )
     assert denials("A high learning rate never diverges.") == []  # already a denial
+
+
+def test_builtin_bank_is_strict_clean():
+    problems = lint_bank(load_bank(DEFAULT_BANK))
+    assert not problems, "\n".join(map(str, problems))
