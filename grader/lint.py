@@ -89,9 +89,11 @@ def lint_bank(bank: Bank) -> list[Problem]:
         question = bank.questions[data["question_id"]]
         if question.rubric is None:
             continue
-        for loc, message in lint_rubric(question, question.rubric, common):
-            field = ".".join(str(part) for part in loc)
-            problems.append(Problem(path, _line_of(node, loc), field, message))
+        found = [
+            Problem(path, _line_of(node, loc), ".".join(str(part) for part in loc), message)
+            for loc, message in lint_rubric(question, question.rubric, common)
+        ]
+        problems += sorted(found, key=lambda p: p.line or 0)  # stable: checks' order per line
     return problems
 
 
