@@ -89,6 +89,37 @@ class Clause:
         return self.role == "main"
 
 
+@dataclass(frozen=True)
+class Side:
+    """One of two things a question compares, as the phrases that name it."""
+
+    phrases: tuple[tuple[str, ...], ...]
+
+    @classmethod
+    def parse(cls, text: str) -> Side:
+        """From a rubric's "phrase|alternative|..." ("SGD|stochastic gradient descent")."""
+        found = (tuple(stem(w) for w in words(p)) for p in text.split("|"))
+        return cls(tuple(p for p in found if p))
+
+    @property
+    def stems(self) -> frozenset[str]:
+        return frozenset(s for phrase in self.phrases for s in phrase)
+
+    def first(self, text: str) -> int | None:
+        """The word position where the text first names this side, or None."""
+        stems = [stem(w) for w in words(text)]
+        starts = [
+            i
+            for phrase in self.phrases
+            for i in range(len(stems) - len(phrase) + 1)
+            if tuple(stems[i : i + len(phrase)]) == phrase
+        ]
+        return min(starts, default=None)
+
+
+Pair = tuple[Side, Side]
+
+
 def _marker_pattern() -> re.Pattern[str]:
     markers = sorted({m for ms in _OPENERS.values() for m in ms}, key=len, reverse=True)
     alternatives = "|".join(re.escape(m).replace(r"\ ", r"\s+") for m in markers)
@@ -170,7 +201,7 @@ def asserts(
     claim: str,
     span: tuple[int, int] | None = None,
     topic: frozenset[str] = frozenset(),
-    pairs: tuple[tuple[frozenset[str], frozenset[str]], ...] = (),
+    pairs: tuple[Pair, ...] = (),
 ) -> bool:
     """Does the sentence assert `claim`, where it matched it (`span`, for a pattern) or, for
     a match by meaning, in every clause that shares the claim's words?
@@ -206,7 +237,7 @@ def _clause_asserts(
     claim: str,
     claim_stems: set[str],
     topic: frozenset[str],
-    pairs: tuple[tuple[frozenset[str], frozenset[str]], ...],
+    pairs: tuple[Pair, ...],
 ) -> bool:
     """Does this clause, from character `start` on, assert the claim?"""
     if not clause.asserting or _ATTRIBUTION.search(normalise(clause.text)):
@@ -217,10 +248,10 @@ def _clause_asserts(
     subject = {stem(w) for w in words(sentence[clause.start : start]) if w not in FUNCTION_WORDS}
     if subject and not subject & (claim_stems | topic):
         return False
-    said = set(content_stems(clause.text))
     for side_a, side_b in pairs:
         for mine, other in ((side_a, side_b), (side_b, side_a)):
-            if other & claim_stems and not mine & claim_stems and mine & said and not other & said:
+            named = mine.first(clause.text) is not None and other.first(clause.text) is None
+            if named and other.first(claim) is not None and mine.first(claim) is None:
                 return False
     return True
 
@@ -243,11 +274,6 @@ def contradicts(sentence: str, statement: str, topic: frozenset[str] = frozenset
     wanted = set(content_stems(statement)) - topic or set(content_stems(statement))
     best = max(clauses(sentence), key=lambda c: len(wanted & set(content_stems(c.text))))
     return polarity_flipped(best.text, statement)
-
-
-def stems_of(phrases: str) -> frozenset[str]:
-    """The content stems of a side of a contrast ("SGD|stochastic gradient descent")."""
-    return frozenset(s for phrase in phrases.split("|") for s in content_stems(phrase))
 
 
 _AUXILIARIES = frozenset(
@@ -298,7 +324,7 @@ def _descriptors(text: str, sides: frozenset[str], topic: frozenset[str]) -> set
 def roles_swapped(
     sentence: str,
     statement: str,
-    pairs: tuple[tuple[frozenset[str], frozenset[str]], ...],
+    pairs: tuple[Pair, ...],
     topic: frozenset[str] = frozenset(),
 ) -> bool:
     """Does the sentence say of one side of a compared pair what the statement says of the
@@ -332,27 +358,26 @@ def roles_swapped(
 
 
 def _both_sides(
-    text: str, side_a: frozenset[str], side_b: frozenset[str], topic: frozenset[str]
+    text: str, side_a: Side, side_b: Side, topic: frozenset[str]
 ) -> list[tuple[bool, set[str]]]:
     """For each clause naming both sides: (is side a named first, what the clause says)."""
     found = []
     for clause in clauses(text):
-        stems = [stem(w) for w in words(clause.text)]
-        first_a = next((i for i, s in enumerate(stems) if s in side_a), None)
-        first_b = next((i for i, s in enumerate(stems) if s in side_b), None)
+        first_a, first_b = side_a.first(clause.text), side_b.first(clause.text)
         if first_a is not None and first_b is not None:
-            found.append((first_a < first_b, _descriptors(clause.text, side_a | side_b, topic)))
+            said = _descriptors(clause.text, side_a.stems | side_b.stems, topic)
+            found.append((first_a < first_b, said))
     return found
 
 
 def _said_of(
-    text: str, side_a: frozenset[str], side_b: frozenset[str], topic: frozenset[str]
+    text: str, side_a: Side, side_b: Side, topic: frozenset[str]
 ) -> tuple[set[str], set[str]]:
     """What the text's clauses that name only side a, and only side b, say of it."""
     found: tuple[set[str], set[str]] = (set(), set())
     for clause in clauses(text):
-        stems = set(content_stems(clause.text))
-        if bool(stems & side_a) != bool(stems & side_b):
-            side = found[0] if stems & side_a else found[1]
-            side |= _descriptors(clause.text, side_a | side_b, topic)
+        in_a, in_b = side_a.first(clause.text) is not None, side_b.first(clause.text) is not None
+        if in_a != in_b:
+            side = found[0] if in_a else found[1]
+            side |= _descriptors(clause.text, side_a.stems | side_b.stems, topic)
     return found

@@ -31,7 +31,7 @@ import numpy as np
 from grader import verdict, word_order
 from grader.answers import FLAG_TEXT, check_answer, picked_option
 from grader.bank import Bank
-from grader.claims import asserts, contradicts, negate, roles_swapped, stems_of
+from grader.claims import Pair, Side, asserts, contradicts, negate, roles_swapped
 from grader.embedding import Embedder
 from grader.lexicon import Lexicon
 from grader.models import MisconceptionHit, PointResult, Question, Result
@@ -73,6 +73,12 @@ SCRAMBLED_ANSWER = 1.5
 `shuffled_words`: on the answer and adversarial suites, 2 of 396 real answers (short
 two-clause denials) score lower, and 92 % of their shuffles."""
 SCRAMBLED_MIN_WORDS = 12
+SCRAMBLED_SENTENCE_WORDS = 10
+"""Shorter sentences are not gated one by one: their word-order score varies too much (a
+real six-word sentence can score 0.4); the whole answer's score still counts."""
+PROSE_ORDER = 2.0
+"""A text whose word order scores this high reads as sentences, however few its function
+words (lists of rubric keywords score about 0 to 1)."""
 
 
 _ORDER = word_order.default_model
@@ -90,7 +96,7 @@ class _Prepared:
     question_terms: set[str]
     lexicon: Lexicon | None
     reference_words: list[list[str]]
-    contrast_stems: tuple[tuple[frozenset[str], frozenset[str]], ...]
+    contrasts: tuple[Pair, ...]
 
 
 def demote(vectors: np.ndarray, direction: np.ndarray) -> np.ndarray:
@@ -148,8 +154,8 @@ class Scorer:
                 question_terms=set(content_stems(q.question)),
                 lexicon=Lexicon(rubric.key_points) if rubric else None,
                 reference_words=[words(r) for r in q.references],
-                contrast_stems=tuple(
-                    (stems_of(a), stems_of(b)) for a, b in (rubric.contrasts if rubric else [])
+                contrasts=tuple(
+                    (Side.parse(a), Side.parse(b)) for a, b in (rubric.contrasts if rubric else [])
                 ),
             )
 
@@ -256,7 +262,10 @@ class Scorer:
 
         # Only sentences in English word order can state anything, right or wrong.
         order = [_ORDER().order_score(s) for s in sentences]
-        ordered = [z is None or z >= SCRAMBLED_SENTENCE for z in order]
+        ordered = [
+            z is None or z >= SCRAMBLED_SENTENCE or len(words(s)) < SCRAMBLED_SENTENCE_WORDS
+            for s, z in zip(sentences, order)
+        ]
         misconceptions = self._misconceptions(question, sentences, sentence_vecs, prepared, ordered)
         wrong_sentences = {m.sentence_index for m in misconceptions}
         points = self._points(
@@ -342,7 +351,7 @@ class Scorer:
         for i, j in zip(*np.nonzero(credit)):
             flipped[i, j] = contradicts(sentences[i], key_points[j].statement, topic)
             flipped[i, j] |= roles_swapped(
-                sentences[i], key_points[j].statement, prepared.contrast_stems, topic
+                sentences[i], key_points[j].statement, prepared.contrasts, topic
             )
         earned = np.where(flipped, 0.0, credit)
 
@@ -405,7 +414,7 @@ class Scorer:
                 if not ordered[i]:
                     continue
                 sentence = sentences[i]
-                topic, pairs = prepared.question_terms, prepared.contrast_stems
+                topic, pairs = prepared.question_terms, prepared.contrasts
                 # Only where the sentence asserts it: not inside a denial, a contrast, a
                 # reported belief or a clause about something else.
                 by_pattern = any(
@@ -451,7 +460,9 @@ class Scorer:
             and _share(stems, set(prepared.lexicon.vocab)) >= KEYWORD_DENSITY
             and max(len(words(s)) for s in sentences) >= LONGEST_PROSE_SENTENCE
         )
-        if len(tokens) >= 6 and (stuffed or _looks_like_keywords(answer)):
+        if len(tokens) >= 6 and (
+            stuffed or _looks_like_keywords(answer, _mean_order(sentences, order))
+        ):
             flags.append("keyword_list")
         if _scrambled_order(sentences, order) or (
             len(tokens) >= 10 and any(_scrambled(tokens, ref) for ref in prepared.reference_words)
@@ -506,20 +517,34 @@ def _scrambled(answer: list[str], reference: list[str]) -> bool:
     return kept_words >= SHUFFLED_WORD_SHARE and kept_pairs < SHUFFLED_PAIR_SHARE
 
 
-def _scrambled_order(sentences: list[str], order: list[float | None]) -> bool:
-    """The answer's sentences, weighted by their length, are not in English word order."""
+def _mean_order(sentences: list[str], order: list[float | None]) -> float | None:
+    """The word-order score of the answer's sentences, weighted by their length (None when
+    fewer than SCRAMBLED_MIN_WORDS words could be scored)."""
     scored = [(z, len(words(s))) for s, z in zip(sentences, order) if z is not None]
     total = sum(n for _, n in scored)
-    return total >= SCRAMBLED_MIN_WORDS and sum(z * n for z, n in scored) / total < SCRAMBLED_ANSWER
+    return sum(z * n for z, n in scored) / total if total >= SCRAMBLED_MIN_WORDS else None
+
+
+def _scrambled_order(sentences: list[str], order: list[float | None]) -> bool:
+    """The answer's sentences, weighted by their length, are not in English word order."""
+    mean = _mean_order(sentences, order)
+    return mean is not None and mean < SCRAMBLED_ANSWER
 
 
 def _share(stems: list[str], terms: set[str]) -> float:
     return sum(s in terms for s in stems) / len(stems)
 
 
-def _looks_like_keywords(answer: str) -> bool:
-    """Prose is about 40 % function words; a keyword list has few, or is mostly short items."""
-    if function_word_ratio(answer) < KEYWORD_LIST_STOP_RATIO:
+def _looks_like_keywords(answer: str, order: float | None) -> bool:
+    """Prose is about 40 % function words; a keyword list has few, or is mostly short items.
+
+    A terse sentence in clear English word order ("It powers image recognition, speech
+    recognition, ...") may have as few function words as a list and is not one.
+    """
+    ratio = function_word_ratio(answer)
+    if ratio < KEYWORD_LIST_STOP_RATIO / 2 or (
+        ratio < KEYWORD_LIST_STOP_RATIO and (order is None or order < PROSE_ORDER)
+    ):
         return True
     items = [words(part) for part in re.split(r"[,;\n|/]+", answer) if words(part)]
     return len(items) >= 6 and sum(map(len, items)) / len(items) <= 2.5
