@@ -40,7 +40,18 @@ _OPENERS: dict[str, tuple[str, ...]] = {
     ),
     "concession": ("even if", "even though", "although", "though", "despite"),
     "condition": ("only when", "only if", "unless", "except when"),
-    "main": ("but", "whereas", "while", "however", "yet", "which", "so", "and so", "because"),
+    "main": (
+        "but",
+        "whereas",
+        "while",
+        "however",
+        "yet",
+        "which",
+        "so",
+        "and so",
+        "because",
+        "and",
+    ),
 }
 # A marker opens a clause after a comma or at the start; the conjunctions anywhere.
 _ANYWHERE = {
@@ -177,6 +188,12 @@ def _is_relative(text: str) -> bool:
     return re.match(r"\W*(?:which|who|that)\b", text, re.IGNORECASE) is not None
 
 
+def _main_part(claim: str) -> str:
+    """A claim up to its first relative or comparative clause: "X learns patterns that Y
+    cannot" asserts, it does not deny."""
+    return re.split(r"\b(?:that|which|who|than|unlike)\b", claim, maxsplit=1)[0]
+
+
 def negation_count(text: str) -> int:
     """How many negations a text holds ("not only" and "not ... alone" do not deny)."""
     lowered = normalise(text)
@@ -242,7 +259,7 @@ def _clause_asserts(
     """Does this clause, from character `start` on, assert the claim?"""
     if not clause.asserting or _ATTRIBUTION.search(normalise(clause.text)):
         return False
-    if negation_count(clause.text) % 2 != negation_count(claim) % 2:
+    if negation_count(clause.text) % 2 != negation_count(_main_part(claim)) % 2:
         return False
     # The clause's own subject: the words before the match ("because", "it is" say nothing).
     subject = {stem(w) for w in words(sentence[clause.start : start]) if w not in FUNCTION_WORDS}

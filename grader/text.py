@@ -36,40 +36,44 @@ NEGATIONS = frozenset(
         "nothing",
     }
 )
-# Words whose presence flips a claim about the same subject.
-ANTONYMS = {
-    "increase": "decrease",
-    "high": "low",
-    "higher": "lower",
-    "large": "small",
-    "larger": "smaller",
-    "big": "small",
-    "fast": "slow",
-    "faster": "slower",
-    "before": "after",
-    "more": "less",
-    "maximum": "minimum",
-    "overfit": "underfit",
-    "overfitting": "underfitting",
-    "vanish": "explode",
-    "vanishing": "exploding",
-    "linear": "nonlinear",
-    "positive": "negative",
-    "always": "never",
-    "same": "different",
-    "add": "remove",
-    "forward": "backward",
-    "supervised": "unsupervised",
-    "shallow": "deep",
-    "reduce": "increase",
-    "reduces": "increases",
-    "robust": "sensitive",
-    "subset": "superset",
-    "easy": "hard",
-    "cheap": "expensive",
-    "little": "lots",
-}
-ANTONYMS.update({v: k for k, v in list(ANTONYMS.items())})
+# Words whose presence flips a claim about the same subject (each pair works both ways).
+_OPPOSITES = [
+    ("increase", "decrease"),
+    ("high", "low"),
+    ("higher", "lower"),
+    ("large", "small"),
+    ("larger", "smaller"),
+    ("big", "small"),
+    ("fast", "slow"),
+    ("faster", "slower"),
+    ("before", "after"),
+    ("more", "less"),
+    ("maximum", "minimum"),
+    ("overfit", "underfit"),
+    ("overfitting", "underfitting"),
+    ("vanish", "explode"),
+    ("vanishing", "exploding"),
+    ("linear", "nonlinear"),
+    ("positive", "negative"),
+    ("always", "never"),
+    ("same", "different"),
+    ("add", "remove"),
+    ("forward", "backward"),
+    ("supervised", "unsupervised"),
+    ("shallow", "deep"),
+    ("reduce", "increase"),
+    ("reduces", "increases"),
+    ("robust", "sensitive"),
+    ("subset", "superset"),
+    ("easy", "hard"),
+    ("cheap", "expensive"),
+    ("little", "lots"),
+    ("comparable", "different"),
+    ("similar", "different"),
+    ("equal", "different"),
+]
+ANTONYMS = tuple(_OPPOSITES + [(b, a) for a, b in _OPPOSITES])
+
 
 # Function words only. Broad lists (scikit-learn's has 318 words) also drop words such as
 # "same", "back", "whole", "many" and "first", which carry the meaning of rubric synonyms.
@@ -207,7 +211,7 @@ def polarity_flipped(sentence: str, statement: str) -> bool:
     meant = {stem(w) for w in words(statement)}
     return any(
         stem(a) in meant and stem(b) in said and stem(a) not in said and stem(b) not in meant
-        for a, b in ANTONYMS.items()
+        for a, b in ANTONYMS
     )
 
 
