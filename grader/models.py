@@ -143,6 +143,8 @@ class Question:
     options: dict[str, str] = field(default_factory=dict)
     answer: str | None = None
     explanation: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    """Other wordings of the question, matched like its own text when a file names it."""
     rubric: Rubric | None = None
 
     def __post_init__(self) -> None:

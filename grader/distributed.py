@@ -1,0 +1,97 @@
+"""Grade partitions of a file on a Dask distributed cluster: an existing one (`--dask ADDRESS`)
+or one started here (`--workers N`, a `LocalCluster` of worker processes).
+
+Each partition is one task running `grader.batch.grade_partition`, the very function a single
+process runs, so the records are the same. The grading job (bank, model name, calibration) is
+sent once, as a task of its own that every partition depends on: a worker builds its scorer
+on its first partition and keeps it for the rest. When a worker dies, the scheduler runs its
+unfinished partitions again elsewhere; the caller puts partitions back in input order and
+takes each once (`grader.batch.in_order`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
+
+from grader.batch import GradingJob, Row, grade_partition
+
+
+class ClusterError(Exception):
+    """The cluster could not be reached or started, or a partition failed on every try."""
+
+
+def _job(job: GradingJob) -> GradingJob:
+    # Returned as the result of a task, so the job is shipped once and, should the worker
+    # holding it die, rebuilt by the scheduler like any lost result.
+    return job
+
+
+class DaskRunner(AbstractContextManager):
+    """Runs partitions on Dask; use as a context manager (it closes what it started)."""
+
+    def __init__(self, address: str | None = None, workers: int | None = None):
+        self.address, self.workers = address, workers
+        self.client = None
+        self.cluster = None
+
+    def __enter__(self) -> DaskRunner:
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:  # pragma: no cover - a dependency, but say what to install
+            raise ClusterError("Dask is not installed: pip install 'dask[distributed]'") from None
+        try:
+            if self.address:
+                self.client = Client(self.address, timeout="20s")
+            else:
+                # Processes, one thread each: the model's own threads use the cores, and the
+                # Python parts of grading do not share the GIL. The dashboard is left off.
+                self.cluster = LocalCluster(
+                    n_workers=self.workers or 2,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    silence_logs=logging.ERROR,
+                )
+                self.client = Client(self.cluster)
+        except OSError as exc:
+            self.__exit__(None, None, None)
+            where = self.address or "a local cluster"
+            raise ClusterError(f"cannot reach the Dask scheduler at {where}: {exc}") from None
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.client is not None:
+            self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+    @property
+    def worker_count(self) -> int:
+        return len(self.client.scheduler_info(n_workers=-1)["workers"]) if self.client else 0
+
+    def run(
+        self, job: GradingJob, parts: Sequence[list[Row]]
+    ) -> Iterator[tuple[int, list[dict[str, object]]]]:
+        """(partition index, records) for every partition, as partitions finish."""
+        from distributed import as_completed
+
+        shipped = self.client.submit(_job, job, pure=False)
+        futures = {
+            self.client.submit(grade_partition, shipped, part, pure=False): index
+            for index, part in enumerate(parts)
+        }
+        try:
+            for future in as_completed(futures):
+                try:
+                    records = future.result()
+                except Exception as exc:
+                    raise ClusterError(
+                        f"partition {futures[future] + 1} of {len(parts)} failed: {exc}"
+                    ) from exc
+                yield futures[future], records
+                future.release()
+        finally:
+            # An interrupted run leaves nothing queued on a shared cluster.
+            self.client.cancel(list(futures) + [shipped])
