@@ -33,6 +33,7 @@ __all__ = ["InputError", "AnswerFile", "Row", "load_answers", "read_answers", "g
 OPTIONAL_COLUMNS = ("answer_id", "candidate")
 REQUIRED_COLUMNS = ("answer", "question_id|question")
 MATCH_COLUMNS = ["question_id", "matched_by"]
+FIRST_PARTITION = 8
 PARTITION_ROWS = 64
 """Rows graded (and written) together. Small enough that a kill loses little and progress
 moves often; large enough to keep the model's batches full."""
@@ -305,8 +306,17 @@ def result_record(result: Result) -> dict[str, object]:
 
 
 def partitions(rows: Sequence[Row], size: int = PARTITION_ROWS) -> list[list[Row]]:
-    """`rows` cut into runs of `size`, in order."""
-    return [list(rows[i : i + size]) for i in range(0, len(rows), size)]
+    """`rows` cut into runs of at most `size`, in order.
+
+    The first runs are short (8 rows, then twice as many each time up to `size`), so the first
+    rows are written, and progress shows, soon after the model loads even on a busy machine.
+    """
+    cuts, start, step = [], 0, min(size, FIRST_PARTITION)
+    while start < len(rows):
+        cuts.append(list(rows[start : start + step]))
+        start += step
+        step = min(size, step * 2)
+    return cuts
 
 
 def in_order(

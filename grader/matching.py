@@ -128,7 +128,10 @@ class QuestionMatcher:
         named = "; ".join(
             f"{qid} {quote(self.bank.questions[qid].question, 60)} ({score:.2f})"
             for qid, score in ranked[:3]
+            if score > 0
         )
+        if not named:
+            raise NoMatch(f"no bank question shares a word with the question {quote(text)}")
         if best < ACCEPT:
             why = "no bank question is close to"
         else:

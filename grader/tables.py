@@ -122,6 +122,7 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> tuple[str, Di
 
 def _not_text(data: bytes, exc: UnicodeDecodeError, name: str, codec: str) -> InputError:
     line = data[: exc.start].count(b"\n") + 1
+    codec = codec.upper() if codec.startswith("utf") else codec
     hint = "save it as UTF-8, or name its encoding with --encoding (e.g. cp1252 from Excel)"
     return InputError(f"{name}: not {codec} text (line {line}, byte {exc.start}); {hint}")
 
@@ -239,7 +240,9 @@ def _read_xlsx(data: bytes, name: str) -> Table:
     try:
         import openpyxl
 
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        # A formula's own text, not its last computed value: an answer typed as "- a point" or
+        # "= b" becomes a formula in Excel, and files written by tools hold no computed values.
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
         raise InputError(f"{name}: not an Excel workbook (.xlsx): {exc}") from None
     sheet = book.worksheets[0]
@@ -272,7 +275,7 @@ def _read_parquet(data: bytes, name: str) -> Table:
     columns = list(source.schema_arrow.names)
 
     def records() -> Iterator[RawRow]:
-        number = 1
+        number = 0
         for batch in source.iter_batches(batch_size=4096):
             for record in batch.to_pylist():
                 number += 1

@@ -259,15 +259,11 @@ def load_calibration(path: Path | None) -> Calibration | None:
 def calibrate(
     scorer: Scorer, calibration: Calibration, results: list[Result]
 ) -> list[tuple[Result, float]]:
-    """(calibrated result, raw score) for each result, refusing a calibration of another model."""
-    from grader.calibration import calibrate_results
-    from grader.features import FeatureExtractor
+    """`grader.batch.calibrate`, a calibration of another model ending the command."""
+    from grader import batch
+    from grader.calibration import CalibrationError
 
-    if calibration.model and calibration.model != scorer.embedder.label:
-        raise fail(
-            f"the calibration was fitted with model {calibration.model}; "
-            f"this run uses {scorer.embedder.label}: calibrate again with this model"
-        )
-    extractor = FeatureExtractor(scorer.embedder, calibration.question_weight)
-    pairs = [(scorer.bank.get(r.question_id), r) for r in results]
-    return calibrate_results(pairs, calibration, extractor)
+    try:
+        return batch.calibrate(scorer, calibration, results)
+    except CalibrationError as exc:
+        raise fail(str(exc)) from None
