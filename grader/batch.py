@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from grader.answers import check_answer
 from grader.backends import Backend
 from grader.bank import Bank
-from grader.explain import RESULT_COLUMNS
+from grader.explain import RESULT_COLUMNS, result_row
 from grader.matching import NoMatch, QuestionMatcher
 from grader.tables import Dialect, InputError, Table, read_table
 from grader.tables import decode as _decode
@@ -283,26 +283,8 @@ def grade_rows(
 
 
 def result_record(result: Result) -> dict[str, object]:
-    """The result columns of a graded row, typed; lists joined with '; '."""
-    return {
-        "score": result.score,
-        "passed": result.passed,
-        "pass_mark": result.pass_mark,
-        "similarity": result.similarity,
-        "coverage": result.coverage,
-        "covered_points": "; ".join(
-            p.id + (" (partial)" if p.status == "partial" else "") for p in result.covered_points
-        ),
-        "missing_points": "; ".join(
-            p.id + (" (contradicted)" if p.status == "contradicted" else "")
-            for p in result.missing_points
-        ),
-        "misconceptions": "; ".join(m.id for m in result.misconceptions),
-        "flags": "; ".join(result.flags),
-        "model": result.model,
-        "bank_version": result.bank_version,
-        "error": None,
-    }
+    """The result columns of a graded row, typed (`passed` a boolean, no error)."""
+    return {**result_row(result), "passed": result.passed, "error": None}
 
 
 def partitions(rows: Sequence[Row], size: int = PARTITION_ROWS) -> list[list[Row]]:

@@ -135,28 +135,26 @@ class TextWriter(Writer):
         # JSON is not read by spreadsheets: its text is kept as it was.
         self.spreadsheet = format != "jsonl"
         super().__init__(columns, text_columns, escape)
-        self.stream, self.format = stream, format
-        if format != "jsonl":
-            self.csv = csv.writer(
-                stream, delimiter=dialect.delimiter, lineterminator=dialect.lineterminator
-            )
-            if header:
-                self.csv.writerow(columns)
-                stream.flush()
+        self.stream, self.format, self.dialect = stream, format, dialect
+        if header and format != "jsonl":
+            self._send([columns])
 
     def write(self, records: list[dict[str, object]]) -> None:
-        buffer = io.StringIO()  # one write per partition, so a kill tears at most one row
-        for record in records:
-            cells = self._cells(record)
-            if self.format == "jsonl":
-                buffer.write(json.dumps(dict(zip(self.columns, cells)), ensure_ascii=False))
-                buffer.write("\n")
-            else:
-                csv.writer(
-                    buffer,
-                    delimiter=self.csv.dialect.delimiter,
-                    lineterminator=self.csv.dialect.lineterminator,
-                ).writerow([cell_text(c) for c in cells])
+        if self.format == "jsonl":
+            lines = (
+                json.dumps(dict(zip(self.columns, self._cells(r))), ensure_ascii=False) + "\n"
+                for r in records
+            )
+            self.stream.write("".join(lines))
+            self.stream.flush()
+        else:
+            self._send([[cell_text(c) for c in self._cells(r)] for r in records])
+
+    def _send(self, rows: list[list[object]]) -> None:
+        # One write per partition, so a kill tears at most its last row.
+        buffer = io.StringIO()
+        d = self.dialect
+        csv.writer(buffer, delimiter=d.delimiter, lineterminator=d.lineterminator).writerows(rows)
         self.stream.write(buffer.getvalue())
         self.stream.flush()
 
