@@ -1,7 +1,7 @@
 """Answers per second graded by one process, and by 1 and 2 local Dask workers, in one run.
 
     python benchmarks/scale_out.py                    # 600 answers; 1 and 2 workers
-    python benchmarks/scale_out.py --answers 3000 --workers 1,2,4
+    python benchmarks/scale_out.py --answers 3000 --workers 1,2,4 --rounds 3
 
 Every configuration grades the same answers (benchmarks/answers.py: realistic and unique) in
 the same partitions with `grader.batch.grade_partition`, as `grader grade` does, and must give
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -59,8 +60,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--answers", type=int, default=600)
     parser.add_argument("--workers", default="1,2", help="local worker counts, comma-separated")
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="runs of every configuration, interleaved"
+    )
     args = parser.parse_args()
 
+    from rich import box
     from rich.console import Console
     from rich.table import Table
 
@@ -75,27 +80,38 @@ def main() -> None:
         for i, (q, a) in enumerate(make_answers(bank, args.answers))
     ]
     job, parts = GradingJob(bank), partitions(rows)
+    configs = [0] + [int(w) for w in args.workers.split(",")]  # 0: one process, no Dask
+    runs: dict[int, list[tuple[float, float, bool]]] = {c: [] for c in configs}
+    reference = None
+    for round_ in range(args.rounds):
+        for workers in configs:  # interleaved, so the machine's load hits all alike
+            if workers == 0:
+                setup_s, grade_s, records = single(job, parts)
+                reference = reference or records
+            else:
+                setup_s, grade_s, records = on_dask(job, parts, workers)
+            runs[workers].append((setup_s, grade_s, records == reference))
+            name = f"{workers} worker(s)" if workers else "one process"
+            rate = args.answers / grade_s
+            print(f"round {round_ + 1}, {name}: {rate:.1f} answers/s", file=sys.stderr)
 
-    table = Table(title=f"Scale-out, {args.answers:,} answers, {len(parts)} partitions")
+    title = f"Scale-out: {args.answers:,} answers, {len(parts)} partitions, median of {args.rounds}"
+    table = Table(title=title, box=box.MARKDOWN)
     for column in ("run", "setup s", "grading s", "answers/s", "vs one process", "same records"):
         table.add_column(column, justify="right")
-    load_s, grade_s, reference = single(job, parts)
-    base = args.answers / grade_s
-    table.add_row("one process", f"{load_s:.1f}", f"{grade_s:.1f}", f"{base:.1f}", "1.00x", "-")
-    print(f"one process: {base:.1f} answers/s", file=sys.stderr)
-    for workers in (int(w) for w in args.workers.split(",")):
-        setup_s, grade_s, records = on_dask(job, parts, workers)
+    base = args.answers / statistics.median(g for _, g, _ in runs[0])
+    for workers, results in runs.items():
+        grade_s = statistics.median(g for _, g, _ in results)
         rate = args.answers / grade_s
-        print(f"{workers} Dask worker(s): {rate:.1f} answers/s", file=sys.stderr)
         table.add_row(
-            f"Dask, {workers} local worker(s)",
-            f"{setup_s:.1f}",
+            f"Dask, {workers} local worker{'s' if workers > 1 else ''}" if workers else "one process",
+            f"{statistics.median(s for s, _, _ in results):.1f}",
             f"{grade_s:.1f}",
             f"{rate:.1f}",
             f"{rate / base:.2f}x",
-            "yes" if records == reference else "NO",
+            ("yes" if all(same for _, _, same in results) else "NO") if workers else "-",
         )
-    Console().print(table)
+    Console(width=120).print(table)
 
 
 if __name__ == "__main__":

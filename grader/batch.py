@@ -287,6 +287,17 @@ def result_record(result: Result) -> dict[str, object]:
     return {**result_row(result), "passed": result.passed, "error": None}
 
 
+class LocalRunner:
+    """Grades partitions one after the other in this process (see DaskRunner for a cluster)."""
+
+    def run(
+        self, job: GradingJob, parts: Sequence[list[Row]]
+    ) -> Iterator[tuple[int, list[dict[str, object]]]]:
+        """(partition index, records) for every partition, in order."""
+        for index, part in enumerate(parts):
+            yield index, grade_partition(job, part)
+
+
 def partitions(rows: Sequence[Row], size: int = PARTITION_ROWS) -> list[list[Row]]:
     """`rows` cut into runs of at most `size`, in order.
 

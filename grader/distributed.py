@@ -55,7 +55,7 @@ class DaskRunner(AbstractContextManager):
                     silence_logs=logging.ERROR,
                 )
                 self.client = Client(self.cluster)
-        except OSError as exc:
+        except (OSError, ValueError) as exc:  # unreachable, or not an address
             self.__exit__(None, None, None)
             where = self.address or "a local cluster"
             raise ClusterError(f"cannot reach the Dask scheduler at {where}: {exc}") from None

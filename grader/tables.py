@@ -95,6 +95,8 @@ def read_table(
     else:
         text, dialect = decode(data, name, encoding)
         forced = DELIMITERS.get(delimiter, delimiter) if delimiter else None
+        if forced is not None and len(forced) != 1:
+            raise InputError(f"--delimiter {delimiter!r}: give one character, or tab")
         if forced is None and kind == "tsv":
             forced = "\t"
         table = _read_csv(text, name, required, dialect, forced)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -18,8 +18,8 @@ from grader.batch import (
     PARTITION_ROWS,
     AnswerFile,
     GradingJob,
+    LocalRunner,
     calibration_problem,
-    grade_partition,
     in_order,
     keep_scorer,
     load_answers,
@@ -210,60 +210,59 @@ def grade(
         raise fail(problem)
     calibrated = job.calibration is not None
     plan = OutputPlan.of(answers, output, format and str(format), escape_formulas, calibrated)
-    try:
-        rows, done = plan.remaining(answers.rows) if resume else (answers.rows, None)
-        if done is not None:
+    with ExitStack() as stack:
+        # The cluster or the model first: a run that cannot grade leaves no output file behind.
+        runner = _start(stack, job, answers.rows, dask, workers)
+        try:
+            rows, done = plan.remaining(answers.rows) if resume else (answers.rows, None)
+            if done is not None:
+                err.print(
+                    f"{output}: {done.rows} row(s) already graded, skipped; grading the other"
+                    f" {len(rows)}",
+                    highlight=False,
+                )
+            writer = plan.open(append=bool(done and done.rows))
+        except InputError as exc:
+            raise fail(str(exc)) from None
+        except OSError as exc:
+            raise fail(f"cannot write {output}: {exc.strerror}") from None
+        tally = Tally(failed_before=done.failed if done else 0)
+        try:
+            with progress_bar(len(rows)) as advance:
+                for _, records in in_order(runner.run(job, partitions(rows, partition_size))):
+                    writer.write(records)
+                    tally.add(records, name)
+                    advance(len(records))
+        except KeyboardInterrupt:
+            writer.close()
             err.print(
-                f"{output}: {done.rows} row(s) already graded, skipped; grading the other"
-                f" {len(rows)}",
+                f"interrupted: {tally.rows} row(s) written to {output};"
+                " run the same command with --resume to go on",
                 highlight=False,
             )
-        writer = plan.open(append=bool(done and done.rows))
-    except InputError as exc:
-        raise fail(str(exc)) from None
-    except OSError as exc:
-        raise fail(f"cannot write {output}: {exc.strerror}") from None
-
-    tally = Tally(failed_before=done.failed if done else 0)
-    try:
-        for records in _graded(job, rows, partition_size, dask, workers):
-            writer.write(records)
-            tally.add(records, name)
-    except KeyboardInterrupt:
+            raise typer.Exit(130) from None
+        except ClusterError as exc:
+            writer.close()
+            kept = f"; the {tally.rows} row(s) written stay in {output} (--resume goes on)"
+            raise fail(f"{exc}{kept if output != '-' else ''}") from None
         writer.close()
-        err.print(
-            f"interrupted: {tally.rows} row(s) written to {output};"
-            " run the same command with --resume to go on",
-            highlight=False,
-        )
-        raise typer.Exit(130) from None
-    except ClusterError as exc:
-        writer.close()
-        raise fail(f"{exc}; the rows written so far stay in {output} (--resume goes on)") from None
-    writer.close()
     err.print(tally.summary(skipped=done.rows if done else 0), highlight=False)
     if tally.failed or tally.failed_before:
         raise typer.Exit(1)
 
 
-def _graded(
-    job: GradingJob, rows: list, size: int, dask: str | None, workers: int | None
-) -> Iterator[list[dict]]:
-    """Each partition's records, in input order, as partitions are graded."""
-    parts = partitions(rows, size)
-    with progress_bar(len(rows)) as advance:
-        if dask or workers:
-            with DaskRunner(dask, workers) as runner:
-                for _, records in in_order(runner.run(job, parts)):
-                    advance(len(records))
-                    yield records
-            return
-        if any(not r.error for r in rows):
-            keep_scorer(job, open_scorer(job.bank, job.model, job.backend))
-        for part in parts:
-            records = grade_partition(job, part)
-            advance(len(records))
-            yield records
+def _start(
+    stack: ExitStack, job: GradingJob, rows: list, dask: str | None, workers: int | None
+) -> LocalRunner | DaskRunner:
+    """A Dask cluster to grade on, or this process with its model loaded."""
+    if dask or workers:
+        try:
+            return stack.enter_context(DaskRunner(dask, workers))
+        except ClusterError as exc:
+            raise fail(str(exc)) from None
+    if any(not r.error for r in rows):
+        keep_scorer(job, open_scorer(job.bank, job.model, job.backend))
+    return LocalRunner()
 
 
 @dataclass
