@@ -103,8 +103,9 @@ def main() -> None:
     for workers, results in runs.items():
         grade_s = statistics.median(g for _, g, _ in results)
         rate = args.answers / grade_s
+        plural = "s" if workers > 1 else ""
         table.add_row(
-            f"Dask, {workers} local worker{'s' if workers > 1 else ''}" if workers else "one process",
+            f"Dask, {workers} local worker{plural}" if workers else "one process",
             f"{statistics.median(s for s, _, _ in results):.1f}",
             f"{grade_s:.1f}",
             f"{rate:.1f}",
