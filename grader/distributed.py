@@ -12,20 +12,36 @@ takes each once (`grader.batch.in_order`).
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 
-from grader.batch import GradingJob, Row, grade_partition
+from grader.batch import GradingJob, Row, grade_partition, scorer_for
 
 
 class ClusterError(Exception):
     """The cluster could not be reached or started, or a partition failed on every try."""
 
 
+def thread_limits(workers: int) -> dict[str, str]:
+    """The native threads each of `workers` local processes may use: its share of the cores.
+
+    Dask's nanny limits numerical libraries to one thread per worker process by default, which
+    suits many one-thread tasks; a grading task is one thread of Python around the model's own
+    threaded kernels, which then sit idle.
+    """
+    share = str(max(1, (os.cpu_count() or 1) // workers))
+    return {name: share for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")}
+
+
 def _job(job: GradingJob) -> GradingJob:
     # Returned as the result of a task, so the job is shipped once and, should the worker
     # holding it die, rebuilt by the scheduler like any lost result.
     return job
+
+
+def _warm(job: GradingJob) -> None:
+    scorer_for(job)
 
 
 class DaskRunner(AbstractContextManager):
@@ -47,12 +63,14 @@ class DaskRunner(AbstractContextManager):
             else:
                 # Processes, one thread each: the model's own threads use the cores, and the
                 # Python parts of grading do not share the GIL. The dashboard is left off.
+                count = self.workers or 2
                 self.cluster = LocalCluster(
-                    n_workers=self.workers or 2,
+                    n_workers=count,
                     threads_per_worker=1,
                     processes=True,
                     dashboard_address=None,
                     silence_logs=logging.ERROR,
+                    env=thread_limits(count),
                 )
                 self.client = Client(self.cluster)
         except (OSError, ValueError) as exc:  # unreachable, or not an address
@@ -66,6 +84,10 @@ class DaskRunner(AbstractContextManager):
             self.client.close()
         if self.cluster is not None:
             self.cluster.close()
+
+    def warm(self, job: GradingJob) -> None:
+        """Have every worker load the model and the bank now (benchmarks time this apart)."""
+        self.client.run(_warm, job)
 
     @property
     def worker_count(self) -> int:

@@ -18,9 +18,12 @@ import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from grader.tables import Dialect, InputError
+
+if TYPE_CHECKING:
+    from grader.batch import AnswerFile, Row
 
 OUTPUT_FORMATS = ("csv", "tsv", "jsonl", "xlsx", "parquet")
 RESUMABLE = ("csv", "tsv", "jsonl")
@@ -89,6 +92,8 @@ def cell_text(value: object) -> str:
         return ""
     if isinstance(value, bool):
         return str(value).lower()
+    if isinstance(value, (dict, list)):  # nested values of a JSON lines input
+        return json.dumps(value, ensure_ascii=False, default=str)
     return str(value)
 
 
@@ -142,7 +147,8 @@ class TextWriter(Writer):
     def write(self, records: list[dict[str, object]]) -> None:
         if self.format == "jsonl":
             lines = (
-                json.dumps(dict(zip(self.columns, self._cells(r))), ensure_ascii=False) + "\n"
+                json.dumps(dict(zip(self.columns, self._cells(r))), ensure_ascii=False, default=str)
+                + "\n"
                 for r in records
             )
             self.stream.write("".join(lines))
@@ -178,10 +184,21 @@ class XlsxWriter(Writer):
     def write(self, records: list[dict[str, object]]) -> None:
         for record in records:
             # openpyxl would store "=..." as a formula: the escape above prevents it.
-            self.sheet.append(["" if c is None else c for c in self._cells(record)])
+            self.sheet.append([_excel(c) for c in self._cells(record)])
 
     def close(self) -> None:
         self.book.save(self.path)
+
+
+def _excel(value: object) -> object:
+    """A value openpyxl can store: numbers, booleans, dates and text as they are."""
+    import datetime
+
+    if value is None:
+        return ""
+    if isinstance(value, (str, int, float, bool, datetime.date, datetime.time)):
+        return value
+    return cell_text(value)
 
 
 class ParquetWriter(Writer):
@@ -238,7 +255,57 @@ def open_writer(
     return TextWriter(stream, format, columns, text_columns, dialect, escape, header=not append)
 
 
-# ---------------------------------------------------------------- resuming
+# ---------------------------------------------------------------- planning and resuming
+
+
+@dataclass
+class OutputPlan:
+    """Where and how the grades go: format, dialect, columns, escaping."""
+
+    output: str
+    format: str
+    dialect: Dialect
+    columns: list[str]
+    text_columns: list[str]
+    escape: bool
+
+    @classmethod
+    def of(
+        cls, answers: AnswerFile, output: str, format: str | None, escape: bool, calibrated: bool
+    ) -> OutputPlan:
+        kind = output_format(output, format, answers.format)
+        dialect = output_dialect(kind, answers.format, answers.dialect)
+        columns = answers.output_columns(calibrated)
+        return cls(output, kind, dialect, columns, answers.columns, escape)
+
+    def remaining(self, rows: list[Row]) -> tuple[list[Row], Resumed]:
+        """The rows a partial output file does not hold yet, and what it holds (`--resume`).
+
+        A row is recognised by its answer_id (as many times as the file holds it), else by
+        its position, since rows are written in input order.
+        """
+        if self.output == "-":
+            raise InputError("--resume needs an output file (-o FILE)")
+        done = resume(self.output, self.format, self.columns, self.dialect)
+        escaped = self.escape and self.format in ("csv", "tsv") and "answer_id" in self.text_columns
+        left, seen = [], done.keys.copy()
+        for position, row in enumerate(rows):
+            record = {"answer_id": row.fields.get("answer_id")}
+            if escaped:
+                record["answer_id"] = neutralise(record["answer_id"])
+            key = row_key(record, done.by_id, position)
+            if seen[key] > 0:
+                seen[key] -= 1
+            else:
+                left.append(row)
+        return left, done
+
+    def open(self, append: bool = False) -> Writer:
+        """The writer; `append` continues a resumed file."""
+        return open_writer(
+            self.output, self.format, self.columns, self.text_columns, self.dialect,
+            self.escape, append,
+        )  # fmt: skip
 
 
 @dataclass

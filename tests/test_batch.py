@@ -310,3 +310,12 @@ def test_cli_resume_refuses_another_files_output(cli, tmp_path):
     other.write_text("a,b\n1,2\n", encoding="utf-8")
     result = grade(cli, source, "-o", str(other), "--resume")
     assert result.exit_code == 2 and "its columns are not the ones this run writes" in result.output
+
+
+def test_cli_nested_json_values_are_written_as_json(cli, tmp_path):
+    source = tmp_path / "a.jsonl"
+    record = {"question_id": "dropout", "answer": GOOD, "meta": {"team": "b", "tags": [1, 2]}}
+    source.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    assert grade(cli, source, "-o", str(tmp_path / "out.csv")).exit_code == 0
+    assert json.loads(read_rows(tmp_path / "out.csv")[0]["meta"]) == record["meta"]
+    assert grade(cli, source, "-o", str(tmp_path / "out.xlsx")).exit_code == 0

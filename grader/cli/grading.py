@@ -16,7 +16,6 @@ from grader.answers import check_answer
 from grader.backends import Backend
 from grader.batch import (
     PARTITION_ROWS,
-    AnswerFile,
     GradingJob,
     LocalRunner,
     calibration_problem,
@@ -42,16 +41,9 @@ from grader.distributed import ClusterError, DaskRunner
 from grader.explain import render_result
 from grader.outputs import (
     OUTPUT_FORMATS,
-    Resumed,
-    Writer,
-    neutralise,
-    open_writer,
-    output_dialect,
-    output_format,
-    resume,
-    row_key,
+    OutputPlan,
 )
-from grader.tables import FORMATS, Dialect, InputError
+from grader.tables import FORMATS, InputError
 
 
 @app.command()
@@ -263,51 +255,6 @@ def _start(
     if any(not r.error for r in rows):
         keep_scorer(job, open_scorer(job.bank, job.model, job.backend))
     return LocalRunner()
-
-
-@dataclass
-class OutputPlan:
-    """Where and how the grades go: format, dialect, columns, escaping."""
-
-    output: str
-    format: str
-    dialect: Dialect
-    columns: list[str]
-    text_columns: list[str]
-    escape: bool
-
-    @classmethod
-    def of(
-        cls, answers: AnswerFile, output: str, format: str | None, escape: bool, calibrated: bool
-    ) -> OutputPlan:
-        kind = output_format(output, format, answers.format)
-        dialect = output_dialect(kind, answers.format, answers.dialect)
-        columns = answers.output_columns(calibrated)
-        return cls(output, kind, dialect, columns, answers.columns, escape)
-
-    def remaining(self, rows: list) -> tuple[list, Resumed]:
-        """The rows a partial output file does not hold yet, and what it holds."""
-        if self.output == "-":
-            raise InputError("--resume needs an output file (-o FILE)")
-        done = resume(self.output, self.format, self.columns, self.dialect)
-        escaped = self.escape and self.format in ("csv", "tsv") and "answer_id" in self.text_columns
-        left, seen = [], done.keys.copy()
-        for position, row in enumerate(rows):
-            record = {"answer_id": row.fields.get("answer_id")}
-            if escaped:
-                record["answer_id"] = neutralise(record["answer_id"])
-            key = row_key(record, done.by_id, position)
-            if seen[key] > 0:
-                seen[key] -= 1
-            else:
-                left.append(row)
-        return left, done
-
-    def open(self, append: bool) -> Writer:
-        return open_writer(
-            self.output, self.format, self.columns, self.text_columns, self.dialect,
-            self.escape, append,
-        )  # fmt: skip
 
 
 @dataclass
