@@ -96,24 +96,41 @@ class DaskRunner(AbstractContextManager):
     def run(
         self, job: GradingJob, parts: Sequence[list[Row]]
     ) -> Iterator[tuple[int, list[dict[str, object]]]]:
-        """(partition index, records) for every partition, as partitions finish."""
+        """(partition index, records) for every partition, as partitions finish.
+
+        At most a few partitions per worker are out at once: the rows of a million-answer
+        file never sit in the scheduler's memory all together, and results waiting to be put
+        back in order stay few.
+        """
         from distributed import as_completed
 
         shipped = self.client.submit(_job, job, pure=False)
-        futures = {
-            self.client.submit(grade_partition, shipped, part, pure=False): index
-            for index, part in enumerate(parts)
-        }
+        waiting = iter(enumerate(parts))
+        futures: dict = {}
+        finished = as_completed()
+
+        def submit_next() -> None:
+            following = next(waiting, None)
+            if following is not None:
+                index, part = following
+                future = self.client.submit(grade_partition, shipped, part, pure=False)
+                futures[future] = index
+                finished.add(future)
+
+        for _ in range(max(8, 4 * self.worker_count)):
+            submit_next()
         try:
-            for future in as_completed(futures):
+            for future in finished:
+                index = futures.pop(future)
                 try:
                     records = future.result()
                 except Exception as exc:
                     raise ClusterError(
-                        f"partition {futures[future] + 1} of {len(parts)} failed: {exc}"
+                        f"partition {index + 1} of {len(parts)} failed: {exc}"
                     ) from exc
-                yield futures[future], records
                 future.release()
+                submit_next()
+                yield index, records
         finally:
             # An interrupted run leaves nothing queued on a shared cluster.
             self.client.cancel(list(futures) + [shipped])
