@@ -232,29 +232,6 @@ class ParquetWriter(Writer):
         self.writer.close()
 
 
-def open_writer(
-    output: str,
-    format: str,
-    columns: list[str],
-    text_columns: list[str],
-    dialect: Dialect,
-    escape: bool = True,
-    append: bool = False,
-) -> Writer:
-    """A writer for `output` (a path, or - for stdout); `append` continues a resumed file."""
-    if format in ("xlsx", "parquet"):
-        if output == "-":
-            raise InputError(f"{format} output needs a file: give -o FILE.{format}")
-        if format == "xlsx":
-            return XlsxWriter(Path(output), columns, text_columns, escape)
-        return ParquetWriter(Path(output), columns)
-    if output == "-":
-        return TextWriter(sys.stdout, format, columns, text_columns, dialect, escape)
-    encoding = "utf-8-sig" if dialect.bom else "utf-8"
-    stream = open(output, "a" if append else "w", encoding=encoding, newline="")  # noqa: SIM115
-    return TextWriter(stream, format, columns, text_columns, dialect, escape, header=not append)
-
-
 # ---------------------------------------------------------------- planning and resuming
 
 
@@ -301,10 +278,22 @@ class OutputPlan:
         return left, done
 
     def open(self, append: bool = False) -> Writer:
-        """The writer; `append` continues a resumed file."""
-        return open_writer(
-            self.output, self.format, self.columns, self.text_columns, self.dialect,
-            self.escape, append,
+        """The writer (to stdout for -); `append` continues a resumed file."""
+        output, kind = self.output, self.format
+        if kind in ("xlsx", "parquet"):
+            if output == "-":
+                raise InputError(f"{kind} output needs a file: give -o FILE.{kind}")
+            if kind == "xlsx":
+                return XlsxWriter(Path(output), self.columns, self.text_columns, self.escape)
+            return ParquetWriter(Path(output), self.columns)
+        if output == "-":
+            stream, append = sys.stdout, False
+        else:
+            encoding = "utf-8-sig" if self.dialect.bom else "utf-8"
+            stream = open(output, "a" if append else "w", encoding=encoding, newline="")  # noqa: SIM115
+        return TextWriter(
+            stream, kind, self.columns, self.text_columns, self.dialect, self.escape,
+            header=not append,
         )  # fmt: skip
 
 

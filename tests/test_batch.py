@@ -10,7 +10,7 @@ import json
 import pytest
 
 from grader.batch import GradingJob, grade_rows, load_answers, partitions
-from grader.outputs import neutralise, open_writer, resume
+from grader.outputs import OutputPlan, neutralise, resume
 from grader.tables import InputError
 
 GOOD = (
@@ -117,7 +117,8 @@ def test_resume_drops_a_torn_row_and_counts_the_rest(tmp_path):
 
     path = tmp_path / "out.csv"
     columns = ["answer_id", "answer", "score", "error"]
-    writer = open_writer(str(path), "csv", columns, ["answer_id", "answer"], Dialect())
+    plan = OutputPlan(str(path), "csv", Dialect(), columns, ["answer_id", "answer"], True)
+    writer = plan.open()
     writer.write([{"answer_id": "1", "answer": "a", "score": 1.0}])
     writer.write([{"answer_id": "2", "answer": "b\nc", "score": None, "error": "line 3: x"}])
     writer.close()
