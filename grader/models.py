@@ -155,6 +155,8 @@ class Question:
     options: dict[str, str] = field(default_factory=dict)
     answer: str | None = None
     explanation: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    """Other wordings of the question, matched like its own text when a file names it."""
     rubric: Rubric | None = None
 
     @property

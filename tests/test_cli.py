@@ -103,7 +103,7 @@ def test_grade_csv_keeps_good_rows_and_names_bad_ones(cli, tmp_path):
     assert out[2]["score"] == "100.0"
     assert "line 5: unknown question_id 'no-such-question'" in out[3]["error"]
     assert "line 6: the answer is empty" in out[4]["error"]
-    assert "line 7: no question in the bank" in out[5]["error"]
+    assert "line 7: no bank question shares a word with the question" in out[5]["error"]
     assert "line 8:" in out[6]["error"] and "limit" in out[6]["error"]
     assert all(r["error"] == "" for r in out[:3])
     assert "graded 3 of 7 rows" in result.output
@@ -115,7 +115,7 @@ def test_grade_jsonl_stdin_to_stdout(cli):
     result = cli("grade", "-", "--format", "jsonl", input=text)
     assert result.exit_code == 0
     record = json.loads(result.stdout.splitlines()[0])
-    assert record["passed"] == "true" and record["covered_points"]
+    assert record["passed"] is True and record["covered_points"]
 
 
 @pytest.mark.parametrize(
@@ -125,7 +125,6 @@ def test_grade_jsonl_stdin_to_stdout(cli):
         (b"question_id,text\nlearning-rate,hello\n", "missing column(s) answer"),
         (b"", "the file is empty"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not"),
-        (b'question_id,answer\nlearning-rate,"unclosed\n', "not valid CSV"),
     ],
 )
 def test_grade_broken_files(cli, tmp_path, content, message):
@@ -135,6 +134,15 @@ def test_grade_broken_files(cli, tmp_path, content, message):
     assert result.exit_code == 2
     assert message in result.output
     assert "Traceback" not in result.output
+
+
+def test_grade_unparsable_row_is_a_row_error(cli, tmp_path):
+    """An unclosed quote spoils its own row (to the end of the file), not the rows before it."""
+    source = tmp_path / "bad.csv"
+    source.write_text(f'question_id,answer\nlearning-rate,"{GOOD}"\nlearning-rate,"unclosed\n')
+    result = cli("grade", str(source), "-o", str(tmp_path / "out.csv"))
+    assert result.exit_code == 1 and "bad.csv: line 3: not valid CSV" in result.output
+    assert rows((tmp_path / "out.csv").read_text())[0]["passed"] == "true"
 
 
 def test_grade_missing_file(cli, tmp_path):

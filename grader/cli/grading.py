@@ -1,11 +1,12 @@
-"""Grading commands: score one answer, grade a CSV file of answers."""
+"""Grading commands: score one answer, grade a file of answers."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sys
+from contextlib import ExitStack
+from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -13,12 +14,20 @@ import typer
 
 from grader.answers import check_answer
 from grader.backends import Backend
-from grader.batch import InputError, decode, read_answers
+from grader.batch import (
+    PARTITION_ROWS,
+    GradingJob,
+    LocalRunner,
+    calibration_problem,
+    in_order,
+    keep_scorer,
+    load_answers,
+    partitions,
+)
 from grader.cli.common import (
     BackendOption,
     BankOption,
     ModelOption,
-    OutputFormat,
     app,
     err,
     fail,
@@ -28,7 +37,13 @@ from grader.cli.common import (
     progress_bar,
 )
 from grader.cli.evaluation import CalibrationOption, calibrate, load_calibration
-from grader.explain import RESULT_COLUMNS, error_row, render_result, result_row
+from grader.distributed import ClusterError, DaskRunner
+from grader.explain import render_result
+from grader.outputs import (
+    OUTPUT_FORMATS,
+    OutputPlan,
+)
+from grader.tables import FORMATS, InputError
 
 
 @app.command()
@@ -69,27 +84,104 @@ def score(
         out.print(render_result(result, loaded.questions[question_id].question))
 
 
+OutputFileFormat = StrEnum("OutputFileFormat", {f: f for f in OUTPUT_FORMATS})
+InputFileFormat = StrEnum("InputFileFormat", {f: f for f in FORMATS})
+
+
 @app.command()
 def grade(
-    input: Annotated[str, typer.Argument(help="CSV file of answers, or - for stdin.")],
+    input: Annotated[
+        str,
+        typer.Argument(help="Answers: .csv, .tsv, .xlsx, .jsonl or .parquet; - for stdin."),
+    ],
     output: Annotated[
         str, typer.Option("--output", "-o", help="Output file, or - for stdout.")
     ] = "-",
-    format: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.csv,
+    format: Annotated[
+        OutputFileFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format.",
+            show_default="by the output's extension, else the input's",
+        ),
+    ] = None,
+    input_format: Annotated[
+        InputFileFormat | None,
+        typer.Option(
+            "--input-format",
+            help="Input format.",
+            show_default="by the input's extension; csv for stdin",
+        ),
+    ] = None,
+    delimiter: Annotated[
+        str | None,
+        typer.Option(
+            "--delimiter",
+            help="CSV delimiter: , ; tab or |.",
+            show_default="sniffed from the header",
+        ),
+    ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            "--encoding",
+            help="Text encoding of the input, e.g. cp1252 or latin-1.",
+            show_default="UTF-8, or what its BOM says",
+        ),
+    ] = None,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume",
+            help="Continue a partial output file: rows already in it are not graded again.",
+        ),
+    ] = False,
+    escape_formulas: Annotated[
+        bool,
+        typer.Option(
+            "--escape-formulas/--no-escape-formulas",
+            help="Prefix ' to input text starting with = + - @ in CSV and XLSX output, so a"
+            " spreadsheet does not run it as a formula.",
+        ),
+    ] = True,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            "--dask",
+            metavar="ADDRESS",
+            help="Grade on an existing Dask cluster, e.g. tcp://scheduler:8786.",
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Grade on a local Dask cluster of N worker processes.",
+        ),
+    ] = None,
+    partition_size: Annotated[
+        int,
+        typer.Option("--partition-size", min=1, help="Rows graded, and written, together."),
+    ] = PARTITION_ROWS,
     bank: BankOption = None,
     model: ModelOption = None,
     backend: BackendOption = Backend.auto,
     calibration: CalibrationOption = None,
 ) -> None:
-    """Grade every answer of a CSV file.
+    """Grade every answer of a file.
 
-    Columns: answer, and question_id or question (the text); optional answer_id, candidate.
-    The output keeps every input column and adds score, passed, similarity, coverage,
-    covered_points, missing_points, misconceptions, flags and error. Rows that cannot be graded
-    get an error and the exit code is 1; every other row is still graded.
+    Columns: answer, and question_id or question (the text: close wordings match, see the
+    README); optional answer_id, candidate; every other column is kept. The output adds
+    question_id and matched_by, score, passed, similarity, coverage, covered_points,
+    missing_points, misconceptions, flags and error. Rows that cannot be graded get an error
+    and the exit code is 1; every other row is still graded and written.
 
     Example: grader grade examples/answers.csv -o scored.csv
     """
+    if dask and workers:
+        raise fail("give --dask ADDRESS or --workers N, not both")
     loaded = open_bank(bank)
     name = "<stdin>" if input == "-" else input
     try:
@@ -97,67 +189,99 @@ def grade(
     except OSError as exc:
         raise fail(f"cannot read {name}: {exc.strerror}") from None
     try:
-        parsed = read_answers(decode(data, name), loaded, name)
+        answers = load_answers(
+            data, name, loaded, input_format or ("csv" if input == "-" else None), delimiter,
+            encoding,
+        )  # fmt: skip
     except InputError as exc:
         raise fail(str(exc)) from None
 
-    calibrated = load_calibration(calibration)
-    todo = [r for r in parsed.rows if not r.error]
-    scorer = open_scorer(loaded, model, backend) if todo else None
-    results = {}
-    if scorer:
-        with progress_bar(len(todo)) as (advance):
-            graded = scorer.score_many(
-                [(r.question_id, r.fields["answer"]) for r in todo], progress=advance
+    job = GradingJob(loaded, model, backend, load_calibration(calibration))
+    problem = calibration_problem(job)
+    if problem:
+        raise fail(problem)
+    calibrated = job.calibration is not None
+    plan = OutputPlan.of(answers, output, format and str(format), escape_formulas, calibrated)
+    with ExitStack() as stack:
+        # The cluster or the model first: a run that cannot grade leaves no output file behind.
+        runner = _start(stack, job, answers.rows, dask, workers)
+        try:
+            rows, done = plan.remaining(answers.rows) if resume else (answers.rows, None)
+            if done is not None:
+                err.print(
+                    f"{output}: {done.rows} row(s) already graded, skipped; grading the other"
+                    f" {len(rows)}",
+                    highlight=False,
+                )
+            writer = plan.open(append=bool(done and done.rows))
+        except InputError as exc:
+            raise fail(str(exc)) from None
+        except OSError as exc:
+            raise fail(f"cannot write {output}: {exc.strerror}") from None
+        tally = Tally(failed_before=done.failed if done else 0)
+        try:
+            with progress_bar(len(rows)) as advance:
+                for _, records in in_order(runner.run(job, partitions(rows, partition_size))):
+                    writer.write(records)
+                    tally.add(records, name)
+                    advance(len(records))
+        except KeyboardInterrupt:
+            writer.close()
+            err.print(
+                f"interrupted: {tally.rows} row(s) written to {output};"
+                " run the same command with --resume to go on",
+                highlight=False,
             )
-        results = {id(r): g for r, g in zip(todo, graded)}
-
-    result_columns = list(RESULT_COLUMNS)
-    raw_scores = {}
-    if calibrated:
-        # The calibrated score replaces `score`; the scorer's own is kept beside it.
-        result_columns.insert(result_columns.index("score") + 1, "raw_score")
-        if results:
-            keys = list(results)
-            pairs = calibrate(scorer, calibrated, [results[k] for k in keys])
-            for key, (result, raw) in zip(keys, pairs):
-                results[key], raw_scores[key] = result, raw
-    columns = parsed.columns + [c for c in result_columns if c not in parsed.columns]
-    records = []
-    for row in parsed.rows:
-        extra = error_row(row.error) if row.error else result_row(results[id(row)])
-        if calibrated:
-            extra["raw_score"] = raw_scores.get(id(row), "")
-        records.append({**row.fields, **extra})
-    _write(records, columns, output, format)
-
-    for row in parsed.failed:
-        err.print(f"{name}: {row.error}", highlight=False, markup=False)
-    graded_count = len(parsed.rows) - len(parsed.failed)
-    passed = sum(1 for r in results.values() if r.passed)
-    err.print(
-        f"graded {graded_count} of {len(parsed.rows)} rows ({passed} passed)"
-        + (f"; {len(parsed.failed)} row(s) failed" if parsed.failed else ""),
-        highlight=False,
-    )
-    if parsed.failed:
+            raise typer.Exit(130) from None
+        except ClusterError as exc:
+            writer.close()
+            kept = f"; the {tally.rows} row(s) written stay in {output} (--resume goes on)"
+            raise fail(f"{exc}{kept if output != '-' else ''}") from None
+        writer.close()
+    err.print(tally.summary(skipped=done.rows if done else 0), highlight=False)
+    if tally.failed or tally.failed_before:
         raise typer.Exit(1)
 
 
-def _write(records: list[dict], columns: list[str], output: str, format: OutputFormat) -> None:
-    buffer = io.StringIO()
-    if format is OutputFormat.jsonl:
+def _start(
+    stack: ExitStack, job: GradingJob, rows: list, dask: str | None, workers: int | None
+) -> LocalRunner | DaskRunner:
+    """A Dask cluster to grade on, or this process with its model loaded."""
+    if dask or workers:
+        try:
+            return stack.enter_context(DaskRunner(dask, workers))
+        except ClusterError as exc:
+            raise fail(str(exc)) from None
+    if any(not r.error for r in rows):
+        keep_scorer(job, open_scorer(job.bank, job.model, job.backend))
+    return LocalRunner()
+
+
+@dataclass
+class Tally:
+    """Counts of what this run wrote, and each failed row's message as it goes by."""
+
+    rows: int = 0
+    failed: int = 0
+    passed: int = 0
+    failed_before: int = 0
+    """Failed rows that a resumed output file already held."""
+
+    def add(self, records: list[dict], name: str) -> None:
         for record in records:
-            buffer.write(json.dumps({c: record.get(c, "") for c in columns}) + "\n")
-    else:
-        writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(records)
-    if output == "-":
-        sys.stdout.write(buffer.getvalue())
-        sys.stdout.flush()
-        return
-    try:
-        Path(output).write_text(buffer.getvalue(), encoding="utf-8")
-    except OSError as exc:
-        raise fail(f"cannot write {output}: {exc.strerror}") from None
+            self.rows += 1
+            if record.get("error"):
+                self.failed += 1
+                err.print(f"{name}: {record['error']}", highlight=False, markup=False)
+            elif record.get("passed"):
+                self.passed += 1
+
+    def summary(self, skipped: int) -> str:
+        text = f"graded {self.rows - self.failed} of {self.rows} rows ({self.passed} passed)"
+        if self.failed:
+            text += f"; {self.failed} row(s) failed"
+        if skipped:
+            text += f"; {skipped} row(s) were already in the output"
+            if self.failed_before:
+                text += f", {self.failed_before} of them failed"
+        return text
