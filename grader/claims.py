@@ -118,7 +118,10 @@ class Side:
 
     def first(self, text: str) -> int | None:
         """The word position where the text first names this side, or None."""
-        stems = [stem(w) for w in words(text)]
+        return self.first_in([stem(w) for w in words(text)])
+
+    def first_in(self, stems: list[str]) -> int | None:
+        """The position in a list of stems where this side is first named, or None."""
         starts = [
             i
             for phrase in self.phrases
@@ -331,11 +334,11 @@ _QUANTITY = {
 }
 
 
-def _descriptors(text: str, sides: frozenset[str], topic: frozenset[str]) -> set[str]:
-    """What a clause says of the side it names: its words, less the sides, the question's
+def _descriptors(tokens: list[str], sides: frozenset[str], topic: frozenset[str]) -> set[str]:
+    """What some words say of the side they name: their stems, less the sides, the question's
     words and function words, with quantities grouped."""
-    kept = [w for w in words(text) if w not in FUNCTION_WORDS]
-    return {_QUANTITY.get(stem(w), stem(w)) for w in kept} - sides - topic
+    kept = [stem(w) for w in tokens if w not in FUNCTION_WORDS or stem(w) in _QUANTITY]
+    return {_QUANTITY.get(s, s) for s in kept} - sides - topic
 
 
 def roles_swapped(
@@ -360,41 +363,44 @@ def roles_swapped(
         meant = (meant[0] - common, meant[1] - common)
         same = len(said[0] & meant[0]) + len(said[1] & meant[1])
         crossed = len(said[0] & meant[1]) + len(said[1] & meant[0])
-        # A clause that names both sides says something of the first (its subject): "machine
-        # learning is a subset of deep learning" against "deep learning is a subset of ...".
-        for mine in _both_sides(sentence, side_a, side_b, topic):
-            for theirs in _both_sides(statement, side_a, side_b, topic):
-                shared = len(mine[1] & theirs[1])
-                if mine[0] == theirs[0]:
-                    same += shared
-                else:
-                    crossed += shared
-        if crossed > same:
+        if crossed >= same + ROLE_MARGIN:
             return True
     return False
 
 
-def _both_sides(
-    text: str, side_a: Side, side_b: Side, topic: frozenset[str]
-) -> list[tuple[bool, set[str]]]:
-    """For each clause naming both sides: (is side a named first, what the clause says)."""
-    found = []
-    for clause in clauses(text):
-        first_a, first_b = side_a.first(clause.text), side_b.first(clause.text)
-        if first_a is not None and first_b is not None:
-            said = _descriptors(clause.text, side_a.stems | side_b.stems, topic)
-            found.append((first_a < first_b, said))
-    return found
+_NEW_SUBJECT = frozenset({"and", "while", "whereas", "but", "yet", "though"})
+ROLE_MARGIN = 2
+"""How many more words the crossed reading must share than the straight one: a single shared
+word ("update") is too weak a sign that roles were swapped."""
 
 
 def _said_of(
     text: str, side_a: Side, side_b: Side, topic: frozenset[str]
 ) -> tuple[set[str], set[str]]:
-    """What the text's clauses that name only side a, and only side b, say of it."""
+    """What the text says of side a and of side b.
+
+    A clause that names one side speaks of it. A clause that names both speaks of the first,
+    unless the second opens a new statement ("a shallow network has many layers | and a deep
+    one has a single layer"): then each part speaks of the side it names.
+    """
     found: tuple[set[str], set[str]] = (set(), set())
+    sides = side_a.stems | side_b.stems
     for clause in clauses(text):
-        in_a, in_b = side_a.first(clause.text) is not None, side_b.first(clause.text) is not None
-        if in_a != in_b:
-            side = found[0] if in_a else found[1]
-            side |= _descriptors(clause.text, side_a.stems | side_b.stems, topic)
+        tokens = words(clause.text)
+        stems = [stem(w) for w in tokens]
+        at_a, at_b = side_a.first_in(stems), side_b.first_in(stems)
+        if at_a is None and at_b is None:
+            continue
+        if at_a is None or at_b is None:
+            found[0 if at_b is None else 1].update(_descriptors(tokens, sides, topic))
+            continue
+        cut = max(at_a, at_b)
+        if not set(tokens[max(0, cut - 3) : cut]) & _NEW_SUBJECT:
+            # "Deep learning is machine learning with many layers": the first side is the
+            # subject and the whole clause speaks of it.
+            found[0 if at_a < at_b else 1].update(_descriptors(tokens, sides, topic))
+            continue
+        first, second = (0, 1) if at_a < at_b else (1, 0)
+        found[first].update(_descriptors(tokens[:cut], sides, topic))
+        found[second].update(_descriptors(tokens[cut:], sides, topic))
     return found
