@@ -236,7 +236,7 @@ def asserts(
     if span is not None:
         clause = clause_at(sentence, span[0])
         return span[1] <= clause.end + 1 and _clause_asserts(
-            sentence, clause, span[0], claim, claim_stems, topic, pairs
+            sentence, clause, span, claim, claim_stems, topic, pairs
         )
     wanted = claim_stems - topic or claim_stems
     speaking = [
@@ -245,7 +245,7 @@ def asserts(
         if (start := _first_word_in(sentence, clause, wanted)) is not None
     ]
     return bool(speaking) and all(
-        _clause_asserts(sentence, clause, start, claim, claim_stems, topic, pairs)
+        _clause_asserts(sentence, clause, (start, None), claim, claim_stems, topic, pairs)
         for clause, start in speaking
     )
 
@@ -253,27 +253,32 @@ def asserts(
 def _clause_asserts(
     sentence: str,
     clause: Clause,
-    start: int,
+    span: tuple[int, int | None],
     claim: str,
     claim_stems: set[str],
     topic: frozenset[str],
     pairs: tuple[Pair, ...],
 ) -> bool:
-    """Does this clause, from character `start` on, assert the claim?"""
+    """Does this clause assert the claim matched at `span` (its end is None for a match by
+    meaning, which has no extent)?"""
     if not clause.asserting or _ATTRIBUTION.search(normalise(clause.text)):
         return False
-    if negation_count(clause.text) % 2 != negation_count(_main_part(claim)) % 2:
+    # Negations count up to the match and in the clause's main part after it: "learns
+    # patterns that one regression can't" asserts.
+    end = (span[1] if span[1] is not None else span[0]) - clause.start
+    said = clause.text[:end] + _main_part(clause.text[end:])
+    if negation_count(said) % 2 != negation_count(_main_part(claim)) % 2:
         return False
-    # The clause's own subject: the words before the match ("because", "it is" say nothing).
-    subject = {stem(w) for w in words(sentence[clause.start : start]) if w not in FUNCTION_WORDS}
-    if subject and not subject & (claim_stems | topic):
+    if _foreign_subject(sentence[clause.start : span[0]], claim_stems, topic):
         return False
-    for side_a, side_b in pairs:
-        for mine, other in ((side_a, side_b), (side_b, side_a)):
-            named = mine.first(clause.text) is not None and other.first(clause.text) is None
-            if named and other.first(claim) is not None and mine.first(claim) is None:
-                return False
-    return True
+    return not _about_other_side(clause.text, claim, pairs)
+
+
+def _foreign_subject(prefix: str, claim_stems: set[str], topic: frozenset[str]) -> bool:
+    """Do the words before the match name another subject ("residual connections address
+    vanishing gradients", for a claim about clipping; "rules of thumb such as ...")?"""
+    subject = {stem(w) for w in words(prefix) if w not in FUNCTION_WORDS}
+    return bool(subject) and not subject & (claim_stems | topic)
 
 
 def _first_word_in(sentence: str, clause: Clause, stems: set[str]) -> int | None:
@@ -284,16 +289,35 @@ def _first_word_in(sentence: str, clause: Clause, stems: set[str]) -> int | None
     return None
 
 
-def contradicts(sentence: str, statement: str, topic: frozenset[str] = frozenset()) -> bool:
+def contradicts(
+    sentence: str,
+    statement: str,
+    topic: frozenset[str] = frozenset(),
+    pairs: tuple[Pair, ...] = (),
+) -> bool:
     """Does the clause of the sentence that speaks to the statement say its opposite?
 
     The clause sharing the most words with the statement (beyond the question's own, `topic`)
     decides, so that "it introduces non-linearity: without it the layers stay linear" is not
-    read as a denial.
+    read as a denial. A clause about the other side of a compared pair ("while batch descent
+    averages before each update", for a point about SGD) speaks of something else.
     """
     wanted = set(content_stems(statement)) - topic or set(content_stems(statement))
-    best = max(clauses(sentence), key=lambda c: len(wanted & set(content_stems(c.text))))
+    candidates = [c for c in clauses(sentence) if not _about_other_side(c.text, statement, pairs)]
+    if not candidates:
+        return False
+    best = max(candidates, key=lambda c: len(wanted & set(content_stems(c.text))))
     return polarity_flipped(best.text, statement)
+
+
+def _about_other_side(text: str, statement: str, pairs: tuple[Pair, ...]) -> bool:
+    """The text names only one side of a pair, and the statement only the other."""
+    for side_a, side_b in pairs:
+        for mine, other in ((side_a, side_b), (side_b, side_a)):
+            named = mine.first(text) is not None and other.first(text) is None
+            if named and other.first(statement) is not None and mine.first(statement) is None:
+                return True
+    return False
 
 
 _AUXILIARIES = frozenset(

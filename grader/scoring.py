@@ -349,7 +349,9 @@ class Scorer:
         flipped = np.zeros_like(lexical)
         topic = frozenset(prepared.question_terms)
         for i, j in zip(*np.nonzero(credit)):
-            flipped[i, j] = contradicts(sentences[i], key_points[j].statement, topic)
+            flipped[i, j] = contradicts(
+                sentences[i], key_points[j].statement, topic, prepared.contrasts
+            )
             flipped[i, j] |= roles_swapped(
                 sentences[i], key_points[j].statement, prepared.contrasts, topic
             )
@@ -425,7 +427,7 @@ class Scorer:
                 by_meaning = (
                     sims[i, j] >= max(MISCONCEPTION_MATCH, right[i], denied[i, j])
                     and bool(distinctive[j] & set(content_stems(sentence)))
-                    and not contradicts(sentence, wrong.statement, topic)
+                    and not contradicts(sentence, wrong.statement, topic, pairs)
                     and asserts(sentence, wrong.statement, None, topic, pairs)
                 )
                 if by_pattern or by_meaning:

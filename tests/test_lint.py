@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from typer.testing import CliRunner
 
 from grader.bank import DEFAULT_BANK, load_bank
 from grader.cli.commands import app
 from grader.lint import denials, lint_bank
+from tests.factories import write
 
 QUESTION = """\
 id: propagation
@@ -55,12 +54,6 @@ misconceptions:
     statement: Backpropagation feeds the input data backwards through the network.
     patterns: ['(?<!not )(?<!n.t )(?<!never )\\bfeeds the input data backwards']
 """
-
-
-def write(root: Path, relative: str, text: str) -> None:
-    path = root / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
 
 
 def make_bank(root, rubric):

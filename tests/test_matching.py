@@ -153,8 +153,7 @@ def test_aliases_are_matched_like_the_question(bank):
 
 def test_aliases_are_read_from_bank_files(tmp_path):
     from grader.bank import check_bank
-
-    from .conftest import write
+    from tests.factories import write
 
     write(
         tmp_path,

@@ -159,3 +159,36 @@ def test_every_reference_answer_passes_its_question(scorer, bank):
     items = [(q.id, ref) for q in bank.free_text() for ref in q.references]
     failing = [(r.question_id, r.score) for r in scorer.score_many(items) if not r.passed]
     assert not failing
+
+
+def test_a_terse_answer_stating_every_essential_point_passes(scorer):
+    result = scorer.score(
+        "dropout", "Dropout randomly drops neurons during training to reduce overfitting."
+    )
+    assert result.passed and result.score >= result.pass_mark
+    assert all(p.status in ("covered", "partial") for p in result.points if p.essential)
+
+
+def test_a_missing_essential_point_fails_and_says_which(scorer):
+    result = scorer.score(
+        "dropout",
+        "Dropout reduces overfitting and helps the model generalise better to unseen data, "
+        "and it is switched off at inference.",
+    )
+    assert not result.passed and result.score < result.pass_mark
+    assert any("random-zeroing" in note for note in result.notes)
+
+
+def test_reversed_roles_earn_nothing_and_show_as_contradicted(scorer):
+    result = scorer.score(
+        "shallow-vs-deep-network",
+        "A shallow network has many hidden layers and a deep one has a single hidden layer.",
+    )
+    point = {p.id: p for p in result.points}["number-of-hidden-layers"]
+    assert point.status == "contradicted" and point.credit == 0 and not result.passed
+
+
+def test_a_score_at_the_pass_mark_always_means_a_pass(scorer, suite):
+    items = [(qid, a["text"]) for qid, answers in suite.items() for a in answers]
+    for result in scorer.score_many(items):
+        assert result.passed == (result.score >= result.pass_mark)

@@ -1,0 +1,141 @@
+"""What a sentence asserts: clauses, denials, contrasts, reported beliefs and swapped roles.
+
+Pure text rules: no model is loaded here.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from grader.claims import Side, asserts, clauses, negate, negation_count, roles_swapped
+from grader.text import content_stems
+
+CLIPPING = "Gradient clipping fixes the vanishing gradient problem."
+CLIPPING_TOPIC = frozenset(content_stems("What is gradient clipping?"))
+
+
+def roles(sentence: str) -> list[tuple[str, str]]:
+    return [(c.role, c.text.strip(" ,")) for c in clauses(sentence)]
+
+
+def test_contrast_and_concession_clauses_end_at_their_comma():
+    assert roles("Unlike decision trees, which are easy to read, networks are black boxes.") == [
+        ("contrast", "Unlike decision trees"),
+        ("contrast", "which are easy to read"),
+        ("main", "networks are black boxes."),
+    ]
+    assert roles("The error, not the input, flows backwards.")[1] == ("contrast", "not the input")
+    assert roles("Even if it is wide, one hidden layer is shallow.")[0][0] == "concession"
+    assert roles("They are equal only when the batch is everything.")[1][0] == "condition"
+
+
+def test_a_temporal_while_does_not_open_a_clause():
+    assert len(clauses("While training you randomly zero out half the units.")) == 1
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Clipping does nothing for vanishing gradients.",
+        "It is not meant to fix the vanishing gradient problem.",
+        "Clipping only handles exploding gradients, while residual connections fix vanishing ones.",
+        "People often think clipping fixes vanishing gradients, but it does not.",
+        "A common misconception is that clipping fixes vanishing gradients.",
+        "Rather than fixing vanishing gradients, clipping caps exploding ones.",
+    ],
+)
+def test_denials_contrasts_and_reported_beliefs_assert_nothing(sentence):
+    assert not asserts(sentence, CLIPPING, topic=CLIPPING_TOPIC)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Clipping fixes vanishing gradients.",
+        "Gradient clipping is how you fix the vanishing gradient problem.",
+        "It fixes vanishing gradients by pushing small gradients up.",
+    ],
+)
+def test_a_plain_statement_asserts_the_claim(sentence):
+    assert asserts(sentence, CLIPPING, topic=CLIPPING_TOPIC)
+
+
+def test_a_pattern_match_counts_only_inside_one_asserting_clause():
+    sentence = "Clipping does nothing for vanishing gradients; ReLU helps fix vanishing gradients."
+    start = sentence.index("fix vanishing")
+    # The match sits in a clause whose subject is something else (ReLU).
+    assert not asserts(sentence, CLIPPING, (start, start + 13), CLIPPING_TOPIC)
+    across = (sentence.index("Clipping"), len(sentence))
+    assert not asserts(sentence, CLIPPING, across, CLIPPING_TOPIC)
+
+
+def test_not_only_and_not_alone_affirm():
+    assert negation_count("It is not only fast but also stable.") == 0
+    assert negation_count("An RNN is not trained with backpropagation alone.") == 0
+    assert negation_count("It never converges and does not stop.") == 2
+
+
+def test_a_claim_is_read_up_to_its_relative_clause():
+    claim = "Stacking linear layers learns patterns that one linear layer cannot."
+    assert asserts("Stacking linear layers learns non-linear patterns.", claim)
+
+
+def test_negate_builds_the_plain_denial():
+    assert (
+        negate("Dropout stays active at inference.")
+        == "It is not true that dropout stays active at inference."
+    )
+    assert negate("A tensor is always a matrix.") == "A tensor is not always a matrix"
+    assert (
+        negate("Clipping fixes the vanishing gradient.")
+        == "Clipping does not fix the vanishing gradient"
+    )
+
+
+SHALLOW_DEEP = ((Side.parse("shallow"), Side.parse("deep")),)
+LAYERS = "A shallow network has one hidden layer, while a deep network has many hidden layers."
+LABELS = ((Side.parse("multi-class|multiclass"), Side.parse("multi-label|multilabel")),)
+SEVERAL = "In multi-label classification one example can carry several labels at once."
+
+
+@pytest.mark.parametrize(
+    ("sentence", "statement", "pairs", "swapped"),
+    [
+        (
+            "A shallow network has many hidden layers and a deep one has a single layer.",
+            LAYERS,
+            SHALLOW_DEEP,
+            True,
+        ),
+        (
+            "A shallow network has many layers, while a deep one has a single layer.",
+            LAYERS,
+            SHALLOW_DEEP,
+            True,
+        ),
+        (
+            "A shallow net has a single hidden layer; a deep one has several.",
+            LAYERS,
+            SHALLOW_DEEP,
+            False,
+        ),
+        ("Multi-class problems have multiple labels for each example.", SEVERAL, LABELS, True),
+        ("Multi-label problems have multiple labels for each example.", SEVERAL, LABELS, False),
+        (
+            "In multi-class each example has one class, while multi-label allows several labels.",
+            SEVERAL,
+            LABELS,
+            False,
+        ),
+    ],
+)
+def test_swapped_roles_are_found_by_what_each_side_is_said_to_be(
+    sentence, statement, pairs, swapped
+):
+    assert roles_swapped(sentence, statement, pairs) is swapped
+
+
+def test_a_side_is_named_by_a_whole_phrase():
+    batch = Side.parse("batch gradient descent|batch GD")
+    assert batch.first("The gradient is averaged over the data.") is None
+    assert batch.first("Unlike SGD, batch gradient descent waits.") == 2

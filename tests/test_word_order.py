@@ -1,0 +1,59 @@
+"""The word-order model: English sentences score well above their own shuffles.
+
+Pure text: the model is the JSON file shipped in grader/data, no sentence encoder is loaded.
+"""
+
+from __future__ import annotations
+
+import random
+
+from grader.word_order import MIN_WORDS, default_model, function_word_ratio
+
+SENTENCES = [
+    "The learning rate sets how far each update moves the weights along the gradient.",
+    "Dropout switches off a random half of the units on every training step.",
+    "A deep network stacks many hidden layers between its input and its output.",
+    "Normalising the inputs puts every feature on a comparable scale before training.",
+    "Batch gradient descent computes the gradient over the whole training set for each step.",
+    "Transfer learning starts from a model that was already trained on a large dataset.",
+]
+
+
+def shuffled(sentence: str, seed: int) -> str:
+    words = sentence.rstrip(".").split()
+    random.Random(seed).shuffle(words)
+    return " ".join(words) + "."
+
+
+def test_sentences_score_above_their_shuffles():
+    model = default_model()
+    real = [model.order_score(s) for s in SENTENCES]
+    scrambled = [model.order_score(shuffled(s, seed)) for s in SENTENCES for seed in range(3)]
+    # One sentence is weak evidence (the scorer pools an answer's sentences); on average the
+    # gap is wide.
+    assert sum(real) / len(real) > sum(scrambled) / len(scrambled) + 2.0
+    assert sorted(real)[len(real) // 2] > sorted(scrambled)[len(scrambled) // 2] + 2.0
+
+
+def test_the_score_is_deterministic_and_needs_enough_words():
+    model = default_model()
+    assert model.order_score(SENTENCES[0]) == model.order_score(SENTENCES[0])
+    assert model.order_score(" ".join(["word"] * (MIN_WORDS - 1))) is None
+
+
+def test_terse_and_non_native_sentences_keep_a_sentence_score():
+    model = default_model()
+    for sentence in [
+        "Dropout is regularization technic, it randomly turn off neurons when training.",
+        "Epoch is when whole training dataset pass one time through the network.",
+    ]:
+        # Above the bar under which a long sentence stops counting (scoring.SCRAMBLED_SENTENCE).
+        assert model.order_score(sentence) > 0.5
+
+
+def test_function_word_ratio_counts_prepositions():
+    assert (
+        function_word_ratio("Dropout randomly drops neurons during training to reduce overfitting")
+        > 0.2
+    )
+    assert function_word_ratio("SSD haar cascade benchmark loss") == 0.0
