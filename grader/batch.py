@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 
 __all__ = ["InputError", "AnswerFile", "Row", "load_answers", "read_answers", "grade_partition"]
 
-OPTIONAL_COLUMNS = ("answer_id", "candidate")
 REQUIRED_COLUMNS = ("answer", "question_id|question")
 MATCH_COLUMNS = ["question_id", "matched_by"]
 FIRST_PARTITION = 8
