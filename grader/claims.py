@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from grader.text import NEGATIONS, content_stems, normalise, polarity_flipped, stem, words
 from grader.word_order import FUNCTION_WORDS
@@ -145,8 +146,12 @@ _ROLE = {m: role for role, ms in _OPENERS.items() for m in ms}
 _HARD_BREAK = re.compile(r"[;:()]|\s[-\u2013\u2014]\s")
 
 
-def clauses(sentence: str) -> list[Clause]:
-    """Split a sentence into clauses at contrast, concession and condition markers."""
+@lru_cache(maxsize=4096)
+def clauses(sentence: str) -> tuple[Clause, ...]:
+    """Split a sentence into clauses at contrast, concession and condition markers.
+
+    Cached: the scorer asks for the same sentence's clauses once per point and misconception.
+    """
     cuts: dict[int, str] = {0: "main"}
     for m in _HARD_BREAK.finditer(sentence):
         cuts.setdefault(m.end(), "main")
@@ -184,7 +189,7 @@ def clauses(sentence: str) -> list[Clause]:
             found.append(Clause(start + comma, end, "main", text[comma:]))
             continue
         found.append(Clause(start, end, role, text))
-    return found or [Clause(0, len(sentence), "main", sentence)]
+    return tuple(found) or (Clause(0, len(sentence), "main", sentence),)
 
 
 def _is_relative(text: str) -> bool:

@@ -93,6 +93,10 @@ class _Prepared:
     points: np.ndarray
     misconceptions: np.ndarray
     denials: np.ndarray
+    distinctive: list[set[str]]
+    """Per misconception, its own words that neither the question nor a key point uses: a
+    match by meaning alone needs one of them, since embeddings place "updated once per epoch"
+    next to "updated after every example"."""
     question_terms: set[str]
     lexicon: Lexicon | None
     reference_words: list[list[str]]
@@ -152,6 +156,7 @@ class Scorer:
                     self.embedder.encode([negate(t) for t in _statements(q, "wrong")]), q_vec
                 ),
                 question_terms=set(content_stems(q.question)),
+                distinctive=_distinctive_words(q),
                 lexicon=Lexicon(rubric.key_points) if rubric else None,
                 reference_words=[words(r) for r in q.references],
                 contrasts=tuple(
@@ -402,14 +407,6 @@ class Scorer:
         denied = sentence_vecs @ prepared.denials.T
         # A wrong claim must be closer to the misconception than to any right point.
         right = (sentence_vecs @ prepared.points.T).max(axis=1)
-        # A match by meaning alone also needs a word of the misconception's own, one the
-        # question and the key points do not use: embeddings place "updated once per epoch"
-        # next to "updated after every example".
-        point_words = {s for p in question.rubric.key_points for s in content_stems(p.statement)}
-        distinctive = [
-            set(content_stems(m.statement)) - prepared.question_terms - point_words
-            for m in question.rubric.misconceptions
-        ]
         hits = []
         for j, wrong in enumerate(question.rubric.misconceptions):
             for i in np.argsort(-sims[:, j]):
@@ -426,7 +423,7 @@ class Scorer:
                 )
                 by_meaning = (
                     sims[i, j] >= max(MISCONCEPTION_MATCH, right[i], denied[i, j])
-                    and bool(distinctive[j] & set(content_stems(sentence)))
+                    and bool(prepared.distinctive[j] & set(content_stems(sentence)))
                     and not contradicts(sentence, wrong.statement, topic, pairs)
                     and asserts(sentence, wrong.statement, None, topic, pairs)
                 )
@@ -490,6 +487,16 @@ class Scorer:
         if gap > OFF_TOPIC_CLEAR:
             return True
         return coverage < 0.25 and (own < OFF_TOPIC_COSINE or gap > OFF_TOPIC_MARGIN)
+
+
+def _distinctive_words(question: Question) -> list[set[str]]:
+    """Each misconception's content stems less the question's and the key points'."""
+    rubric = question.rubric
+    if rubric is None:
+        return []
+    shared = set(content_stems(question.question))
+    shared |= {s for p in rubric.key_points for s in content_stems(p.statement)}
+    return [set(content_stems(m.statement)) - shared for m in rubric.misconceptions]
 
 
 def _statements(question: Question, which: str = "both") -> list[str]:
