@@ -7,7 +7,15 @@ from __future__ import annotations
 
 import pytest
 
-from grader.claims import Side, asserts, clauses, negate, negation_count, roles_swapped
+from grader.claims import (
+    Side,
+    asserts,
+    clauses,
+    contradicts,
+    negate,
+    negation_count,
+    roles_swapped,
+)
 from grader.text import content_stems
 
 CLIPPING = "Gradient clipping fixes the vanishing gradient problem."
@@ -139,3 +147,39 @@ def test_a_side_is_named_by_a_whole_phrase():
     batch = Side.parse("batch gradient descent|batch GD")
     assert batch.first("The gradient is averaged over the data.") is None
     assert batch.first("Unlike SGD, batch gradient descent waits.") == 2
+
+
+@pytest.mark.parametrize(
+    ("sentence", "statement"),
+    [
+        ("Dropout increases overfitting.", "Dropout reduces overfitting."),
+        ("Batch gradient descent converges slower.", "Batch gradient descent converges faster."),
+        (
+            "A high learning rate makes training stable.",
+            "A low learning rate makes training stable.",
+        ),
+        ("A linear model can represent XOR.", "A linear model cannot represent XOR."),
+        ("Too high a rate does not overshoot and never diverges.", "Too high a rate overshoots."),
+    ],
+)
+def test_a_negation_or_antonym_of_the_point_contradicts_it(sentence, statement):
+    assert contradicts(sentence, statement)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "statement"),
+    [
+        # One claim put two ways: both deny something of the linear model.
+        (
+            "A tree can solve problems like XOR that no linear model can.",
+            "A linear model cannot represent interactions such as XOR that a tree models.",
+        ),
+        # The antonym speaks of the ranges (the problem), the point of the influence.
+        (
+            "It is needed because features with very different ranges make training unstable.",
+            "Normalising gives every feature a comparable influence on the gradients.",
+        ),
+    ],
+)
+def test_agreeing_negations_and_antonyms_of_other_things_do_not_contradict(sentence, statement):
+    assert not contradicts(sentence, statement)
