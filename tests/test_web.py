@@ -222,7 +222,8 @@ def test_practice_in_a_browser_tab(served, browser, tmp_path):
     keys.send_keys(ANSWER)
     time.sleep(0.5)
     ActionChains(browser).key_down(Keys.CONTROL).send_keys("s").key_up(Keys.CONTROL).perform()
-    wait_for(browser, r"\d+(\.\d+)? / 100", 120)
+    # Loading the model in the served app takes most of this; a busy machine, minutes.
+    wait_for(browser, r"\d+(\.\d+)? / 100", 300)
 
     store = Store.connect(tmp_path / "data" / "history.sqlite")
     try:

@@ -123,8 +123,6 @@ class Database:
         # thread that opened the file (e.g. under a test harness), so don't pin the thread.
         connection = sqlite3.connect(path, timeout=30, check_same_thread=False)
         connection.execute("PRAGMA journal_mode=WAL")
-        # Deleted rows are overwritten with zeros rather than left in free pages.
-        connection.execute("PRAGMA secure_delete=ON")
         return cls(connection)
 
     def close(self) -> None:
