@@ -74,7 +74,8 @@ def questions_list(
         widths = {column: max(len(row[column]) for row in rows) for column in COLUMNS[:-1]}
         for row in rows:
             cells = [row[column].ljust(width) for column, width in widths.items()]
-            out.file.write("  ".join([*cells, row["question"]]) + "\n")
+            question = " ".join(row["question"].split())  # a choice question's lines too
+            out.file.write("  ".join([*cells, question]) + "\n")
     else:
         out.print(question_table(rows, out.width))
 
@@ -85,21 +86,35 @@ QUESTION_MIN_WIDTH = 40
 
 def question_table(rows: list[dict[str, str]], width: int) -> Table:
     """The questions as a table `width` columns wide that never cuts an id, level, topic or
-    type: the question text wraps, and on a narrow terminal level, topic and type go on a
-    dim line under it."""
+    type: the question text wraps, and on a narrow terminal level, topic and type go on dim
+    lines under it."""
     details = COLUMNS[1:-1]
     fixed = [max(len(column), *(len(row[column]) for row in rows)) for column in COLUMNS[:-1]]
-    wide = sum(width + 3 for width in fixed) + QUESTION_MIN_WIDTH + 4 <= width
+    # A column takes its text, a space of padding each side and a rule; the table, one more.
+    wide = 1 + sum(w + 3 for w in fixed) + QUESTION_MIN_WIDTH + 3 <= width
     table = Table(show_lines=not wide)
     table.add_column("id", no_wrap=True)
     if wide:
         for column in details:
             table.add_column(column, no_wrap=True)
     table.add_column("question" if wide else "question (level · topic · type)", ratio=1)
+    room = width - 1 - (fixed[0] + 3) - 3
     for row in rows:
         if wide:
             table.add_row(*row.values())
         else:
-            under = Text(" · ".join(row[c] for c in details), style="dim")
+            under = Text("\n".join(packed([row[c] for c in details], room)), style="dim")
             table.add_row(row["id"], Text.assemble(row["question"], "\n", under))
     return table
+
+
+def packed(items: list[str], room: int) -> list[str]:
+    """`items` joined with " · " into lines of at most `room` characters, breaking only
+    between items."""
+    lines: list[str] = []
+    for item in items:
+        if lines and len(lines[-1]) + 3 + len(item) <= room:
+            lines[-1] += " · " + item
+        else:
+            lines.append(item)
+    return lines
