@@ -82,15 +82,21 @@ def render_result(result: Result, question_text: str | None = None) -> Panel:
             table.add_row(Text(look.mark, style=look.colour), point.statement, evidence)
         parts.append(table)
     for hit in result.misconceptions:
-        parts.append(
-            Text(
-                f"✘ misconception (-{hit.penalty:g}): {hit.statement}\n  “{hit.sentence}”",
-                style="magenta",
-            )
+        # A grid, so that a long statement wraps under itself rather than under the mark.
+        line = Table.grid(padding=(0, 1))
+        line.add_row(
+            "✘",
+            f"misconception (-{hit.penalty:g}): {hit.statement}\n“{hit.sentence}”",
+            style="magenta",
         )
+        parts.append(line)
     for flag in result.flags:
         parts.append(Text(f"⚑ {flag}: {FLAG_TEXT.get(flag, flag)}", style="yellow"))
+    # A misconception's note ("id: -20 for stating a misconception") says what its line above
+    # already says.
+    stated = tuple(f"{hit.id}: " for hit in result.misconceptions)
     for note in result.notes:
-        parts.append(Text(note, style="dim"))
+        if not note.startswith(stated):
+            parts.append(Text(note, style="dim"))
     parts.append(Text(f"model {result.model} · bank {result.bank_version}", style="dim"))
     return Panel(Group(*parts), title=question_text or result.question_id, title_align="left")

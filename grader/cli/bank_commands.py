@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from grader.bank import DEFAULT_BANK, check_bank
 from grader.cli.common import BankOption, TableFormat, app, fail, open_bank, out, questions_app
@@ -47,6 +48,9 @@ def validate(
     )
 
 
+COLUMNS = ("id", "level", "topic", "type", "question")
+
+
 @questions_app.command("list")
 def questions_list(
     bank: BankOption = None,
@@ -54,7 +58,7 @@ def questions_list(
 ) -> None:
     """List the questions: id, level, topic, type and text."""
     rows = [
-        {"id": q.id, "level": q.level, "topic": q.topic, "type": q.type, "question": q.question}
+        dict(zip(COLUMNS, (q.id, q.level, q.topic, q.type, q.question), strict=True))
         for q in open_bank(bank).questions.values()
     ]
     if format is TableFormat.json:
@@ -65,10 +69,52 @@ def questions_list(
         writer.writeheader()
         writer.writerows(rows)
         sys.stdout.write(buffer.getvalue())
-    else:
-        table = Table(show_lines=False)
-        for column in ("id", "level", "topic", "type", "question"):
-            table.add_column(column, overflow="fold", no_wrap=column == "id")
+    elif not out.is_terminal:
+        # Piped: one line per question, so that grep finds whole questions.
+        widths = {column: max(len(row[column]) for row in rows) for column in COLUMNS[:-1]}
         for row in rows:
+            cells = [row[column].ljust(width) for column, width in widths.items()]
+            question = " ".join(row["question"].split())  # a choice question's lines too
+            out.file.write("  ".join([*cells, question]) + "\n")
+    else:
+        out.print(question_table(rows, out.width))
+
+
+QUESTION_MIN_WIDTH = 40
+"""Below this, the question column would wrap every few words: details move under it."""
+
+
+def question_table(rows: list[dict[str, str]], width: int) -> Table:
+    """The questions as a table `width` columns wide that never cuts an id, level, topic or
+    type: the question text wraps, and on a narrow terminal level, topic and type go on dim
+    lines under it."""
+    details = COLUMNS[1:-1]
+    fixed = [max(len(column), *(len(row[column]) for row in rows)) for column in COLUMNS[:-1]]
+    # A column takes its text, a space of padding each side and a rule; the table, one more.
+    wide = 1 + sum(w + 3 for w in fixed) + QUESTION_MIN_WIDTH + 3 <= width
+    table = Table(show_lines=not wide)
+    table.add_column("id", no_wrap=True)
+    if wide:
+        for column in details:
+            table.add_column(column, no_wrap=True)
+    table.add_column("question" if wide else "question (level · topic · type)", ratio=1)
+    room = width - 1 - (fixed[0] + 3) - 3
+    for row in rows:
+        if wide:
             table.add_row(*row.values())
-        out.print(table)
+        else:
+            under = Text("\n".join(packed([row[c] for c in details], room)), style="dim")
+            table.add_row(row["id"], Text.assemble(row["question"], "\n", under))
+    return table
+
+
+def packed(items: list[str], room: int) -> list[str]:
+    """`items` joined with " · " into lines of at most `room` characters, breaking only
+    between items."""
+    lines: list[str] = []
+    for item in items:
+        if lines and len(lines[-1]) + 3 + len(item) <= room:
+            lines[-1] += " · " + item
+        else:
+            lines.append(item)
+    return lines

@@ -4,7 +4,8 @@ import grader.cli.bank_commands
 import grader.cli.evaluation
 import grader.cli.grading
 import grader.cli.interview
-import grader.cli.practice  # noqa: F401
+import grader.cli.practice
+import grader.cli.serve  # noqa: F401
 from grader.cli.common import app
 
 __all__ = ["app"]

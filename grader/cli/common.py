@@ -10,25 +10,48 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from grader import startup
+from grader import __version__, startup
 from grader.backends import Backend
 from grader.bank import Bank, BankError
+from grader.cli.parser import GraderTyper
+from grader.terminal import err, print_bank_problems
 
 if TYPE_CHECKING:
     from grader.scoring import Scorer
 
-app = typer.Typer(
+app = GraderTyper(
     help="Grade free-text answers to deep-learning interview questions, and explain the grade.",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode="rich",
 )
-questions_app = typer.Typer(help="Browse the question bank.", no_args_is_help=True)
+questions_app = GraderTyper(help="Browse the question bank.", no_args_is_help=True)
 app.add_typer(questions_app, name="questions")
 
 
 out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+
+
+def _print_version(asked: bool) -> None:
+    if asked:
+        out.print(f"grader {__version__}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Print grader's version and exit.",
+            callback=_print_version,
+            is_eager=True,
+        ),
+    ] = False,
+) -> None:
+    pass
+
 
 BankOption = Annotated[
     Path | None,
@@ -80,10 +103,7 @@ def open_bank(path: Path | None) -> Bank:
     try:
         return startup.open_bank(path)
     except BankError as exc:
-        problems, summary = startup.problem_lines(exc)
-        for line in problems:
-            err.print(line, highlight=False, markup=False)
-        raise fail(summary) from None
+        raise typer.Exit(print_bank_problems(exc)) from None
 
 
 def open_scorer(bank: Bank, model: str | None, backend: Backend = Backend.auto) -> Scorer:

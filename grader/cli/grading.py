@@ -81,7 +81,8 @@ def score(
     if as_json:
         out.print_json(json.dumps({**result.to_dict(), **extra}))
     else:
-        out.print(render_result(result, loaded.questions[question_id].question))
+        # The panel wraps its own lines to the terminal (the console's soft wrap would cut them).
+        out.print(render_result(result, loaded.questions[question_id].question), soft_wrap=False)
 
 
 OutputFileFormat = StrEnum("OutputFileFormat", {f: f for f in OUTPUT_FORMATS})

@@ -116,3 +116,37 @@ def report(
         highlight=False,
         markup=False,
     )
+
+
+@app.command()
+def forget(
+    candidate: Annotated[str, typer.Argument(help="Candidate's name (ignoring case).")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete a candidate from the history: every session with its answers, scores, overrides
+    and notes. The file is then compacted, so the deleted text is gone from disk too.
+    """
+    from grader.store import Store
+
+    try:
+        store = Store.connect()
+    except Exception as exc:  # an unreadable or too-new database: say so, no traceback
+        raise fail(f"cannot open the history: {exc}") from None
+    try:
+        sessions = store.sessions(candidate)
+        if not sessions:
+            raise fail(f"no interview of {candidate!r} is stored; nothing to forget")
+        names = ", ".join(sorted({s.candidate for s in sessions}))
+        question = (
+            f"Delete {len(sessions)} session(s) of {names}, with every answer and note, for good?"
+        )
+        if not yes and not typer.confirm(question, default=False):
+            raise fail("nothing deleted", code=1)
+        deleted = store.forget_candidate(candidate)
+    finally:
+        store.close()
+    out.print(
+        f"deleted {deleted} session(s) of {names}; the history file is compacted",
+        highlight=False,
+        markup=False,
+    )

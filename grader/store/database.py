@@ -4,10 +4,15 @@ The schema is created and upgraded on open by numbered migrations recorded in `P
 user_version`; a feature that needs tables appends a migration to `MIGRATIONS`, never edits an
 old one. Pure sqlite3 on purpose: every write commits at once, so a crash or Ctrl-C loses
 nothing that was already saved.
+
+The file holds candidates' names, answers and interviewers' notes, so it is private, as ssh and
+gpg keep theirs: the file 0600 (SQLite gives its -wal and -shm files the same mode) in a data
+folder 0700, set when created and again on every open.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -77,6 +82,9 @@ MIGRATIONS: list[str] = [
 ]
 """Schema steps: entry i takes a database from user_version i to i + 1. Append only."""
 
+PRIVATE_FILE = 0o600
+PRIVATE_FOLDER = 0o700
+
 
 def utc_now() -> datetime:
     """The current time, timezone-aware in UTC (what fsrs and the store expect)."""
@@ -110,7 +118,7 @@ class Database:
     def connect(cls, path: Path | str | None = None) -> Self:
         """Open (creating and upgrading as needed) the file at `path`, or the default one."""
         path = Path(path) if path is not None else locations.history_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_private(path)
         # The app touches the store only from its event loop, but that loop may not run on the
         # thread that opened the file (e.g. under a test harness), so don't pin the thread.
         connection = sqlite3.connect(path, timeout=30, check_same_thread=False)
@@ -120,6 +128,12 @@ class Database:
     def close(self) -> None:
         """Close the database file."""
         self._db.close()
+
+    def compact(self) -> None:
+        """Rewrite the file without its free pages and empty the write-ahead log, so that
+        deleted rows are gone from disk and not only from queries."""
+        self._db.execute("VACUUM")
+        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     @property
     def version(self) -> int:
@@ -154,3 +168,20 @@ class Database:
                 yield
         finally:
             self._depth = 0
+
+
+def make_private(path: Path) -> None:
+    """Create the database file at `path` owner-only (0600), and its folder (0700) when it is
+    created or is grader's data folder; tighten them if they are already there.
+
+    A folder the caller chose and that already exists (say, /tmp) keeps its mode.
+    """
+    folder = path.parent
+    if not folder.is_dir() or folder == locations.data_folder():
+        folder.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
+        folder.chmod(PRIVATE_FOLDER)  # mkdir's mode is masked by the umask
+    # Created here, not by sqlite3, so that it never exists with the umask's mode.
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE))
+    for file in (path, *(path.with_name(path.name + end) for end in ("-wal", "-shm"))):
+        if file.exists():
+            file.chmod(PRIVATE_FILE)

@@ -95,6 +95,24 @@ class InterviewRecords(Database):
         rows = self._db.execute(sql + " ORDER BY created_at, id", args).fetchall()
         return [_session(row) for row in rows]
 
+    def forget_candidate(self, candidate: str) -> int:
+        """Delete every session of `candidate` (name ignoring case) with its answers, scores,
+        overrides and notes, then compact the file so their text is gone from disk too.
+
+        Returns the number of sessions deleted.
+        """
+        sessions = [s.id for s in self.sessions(candidate)]
+        if not sessions:
+            return 0
+        marks = ", ".join("?" * len(sessions))
+        with self.transaction():
+            self._db.execute(
+                f"DELETE FROM interview_answers WHERE session_id IN ({marks})", sessions
+            )
+            self._db.execute(f"DELETE FROM interview_sessions WHERE id IN ({marks})", sessions)
+        self.compact()
+        return len(sessions)
+
     def save_interview_answer(
         self, session_id: int, question_id: str, text: str, now: datetime | None = None
     ) -> None:

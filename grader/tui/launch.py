@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rich.console import Console
-
 from grader.backends import Backend
 from grader.bank import BankError
-from grader.startup import load_scorer, open_bank, problem_lines
+from grader.startup import load_scorer, open_bank
+from grader.terminal import print_bank_problems
 from grader.tui.practice.app import PracticeApp
 
 
@@ -23,11 +22,6 @@ def run_practice(
     try:
         loaded = open_bank(bank)
     except BankError as exc:
-        console = Console(stderr=True)
-        problems, summary = problem_lines(exc)
-        for line in problems:
-            console.print(line, highlight=False, markup=False)
-        console.print(f"[bold red]error:[/] {summary}", highlight=False)
-        return 2
+        return print_bank_problems(exc)
     PracticeApp(loaded, load_scorer=lambda: load_scorer(loaded, model, backend)).run()
     return 0
