@@ -6,7 +6,7 @@ set-up picks questions with the same filter.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -93,6 +93,15 @@ def record_attempt(
         history.save_card(question.id, card.to_json(), card.due, now=now)
         history.delete_draft(question.id)
     return attempt_id
+
+
+def next_due(due: Mapping[str, datetime], now: datetime) -> tuple[str, datetime] | None:
+    """The question reviewed soonest after `now`, and when (None when none is scheduled)."""
+    upcoming = [(moment, question_id) for question_id, moment in due.items() if moment > now]
+    if not upcoming:
+        return None
+    moment, question_id = min(upcoming)
+    return question_id, moment
 
 
 def next_question(listed: Sequence[str], after: str) -> str | None:

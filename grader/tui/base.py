@@ -42,6 +42,8 @@ class BaseApp(App[None]):
     """An app over one bank, one scorer (or a loader for it) and one store."""
 
     CSS_PATH = STYLESHEET  # an absolute path: the apps on this base live in other folders
+    # Screens get -short below 32 rows (the stylesheet tightens margins and the editor there).
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
     BINDINGS = [
         Binding("ctrl+t", "toggle_theme", "Light/dark"),
         Binding("ctrl+q", "quit", "Quit", priority=True),  # works even in the editor
