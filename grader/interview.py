@@ -20,7 +20,7 @@ import yaml
 from grader.bank import Bank
 from grader.models import Question
 from grader.practice import questions_matching
-from grader.reports import Summary, compare, summarise
+from grader.reports import Summary, compare, num, summarise
 from grader.store import InterviewAnswer, InterviewSession, Store
 
 
@@ -142,6 +142,15 @@ def decide(
     overridden = final_score is not None and final_score != answer.auto_score
     final = answer.auto_score if final_score is None else final_score
     store.save_decision(session_id, question_id, final, overridden, note.strip(), now=now)
+
+
+def decision_text(question_id: str, answer: InterviewAnswer) -> str:
+    """One line saying how an answer was settled: 'dropout: overridden 55 → 70, with a note'."""
+    if answer.overridden:
+        text = f"{question_id}: overridden {num(answer.auto_score)} → {num(answer.final_score)}"
+    else:
+        text = f"{question_id}: accepted {num(answer.final_score)}"
+    return text + (", with a note" if answer.note else "")
 
 
 # ---------------------------------------------------------------- finding and summing up

@@ -153,4 +153,6 @@ class InterviewApp(BaseApp):
             request.note,
             now=self.clock(),
         )
+        decided = self.store.interview_answers(self.session.id)[request.question_id]
+        self.notify(interview.decision_text(request.question_id, decided), title="Saved")
         await self.open_session(self.session)

@@ -11,13 +11,27 @@ class KeyBar(Static):
 
     It stands in for Textual's Footer, which rebuilds a widget per key whenever focus or a
     binding changes: on the answer and score screens that took about 300 ms of each submitted
-    answer's wait (benchmarks/tui_latency.py). The keys of these screens do not change while
-    they are open, so one line of text serves.
+    answer's wait (benchmarks/tui_latency.py). The keys of those screens do not change while
+    they are open, so one line of text serves. A screen whose keys do depend on focus (typing
+    boxes take the letter keys) asks for `follow_focus=True`: the bar is redrawn as focus moves.
     """
+
+    def __init__(self, *, follow_focus: bool = False, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.follow_focus = follow_focus
 
     def on_mount(self) -> None:
         # Children mount before their screen focuses anything, so this lists the screen's and
         # the app's own keys, not those of whichever widget happens to take focus first.
+        self.refresh_keys()
+        if self.follow_focus:
+            self.watch(self.screen, "focused", self._focus_moved, init=False)
+
+    def _focus_moved(self) -> None:
+        self.refresh_keys()
+
+    def refresh_keys(self) -> None:
+        """Redraw the keys as they stand now."""
         self.update(self.keys_content())
 
     def keys_content(self) -> Content:
