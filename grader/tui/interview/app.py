@@ -76,8 +76,12 @@ class InterviewApp(BaseApp):
     async def start_or_resume(
         self, candidate: str, question_ids: list[str], set_name: str = ""
     ) -> InterviewSession:
-        """Resume the candidate's unfinished session over these questions, or start one."""
-        session = interview.unfinished_session(self.store, candidate, question_ids)
+        """Resume the candidate's unfinished session over these questions, or start one.
+
+        With no questions, the candidate's latest unfinished session is resumed (there must
+        be one: the set-up checks).
+        """
+        session = interview.unfinished_session(self.store, candidate, question_ids or None)
         if session is None:
             session = interview.start_session(
                 self.store, candidate, question_ids, set_name, now=self.clock()
