@@ -13,8 +13,9 @@ from textual.widgets.selection_list import Selection
 from grader import interview
 from grader.interview import QuestionSet, pick_questions
 from grader.models import Question
+from grader.text import shorten
 from grader.tui.base import BaseScreen
-from grader.tui.display import level_label, shorten
+from grader.tui.display import level_label
 from grader.tui.messages import OpenSession, OpenSummary, StartSession
 from grader.tui.widgets import KeyBar, ModelStatus
 from grader.tui.widgets.filters import chosen, level_select, topic_select

@@ -14,8 +14,9 @@ from textual.widgets import Button, DataTable, Header, Input, Label, Select
 from grader import practice
 from grader.models import Question
 from grader.practice import QuestionFilter, filter_questions
+from grader.text import shorten
 from grader.tui.base import BaseScreen
-from grader.tui.display import due_label, shorten, when
+from grader.tui.display import due_label, when
 from grader.tui.messages import OpenProgress, OpenQuestion
 from grader.tui.widgets import KeyBar, ModelStatus, QuestionTable
 from grader.tui.widgets.filters import ALL, chosen, level_select, topic_select
@@ -133,9 +134,7 @@ class QuestionsScreen(BaseScreen):
             return "Nothing due: no question has been answered yet · a shows all"
         question_id, moment = upcoming
         question = shorten(self.grader.bank.get(question_id).question, 40)
-        return (
-            f"Nothing due · next review {due_label(moment, now)} ({when(moment)}): {question}"
-        )
+        return f"Nothing due · next review {due_label(moment, now)} ({when(moment)}): {question}"
 
     @on(Select.Changed)
     @on(Input.Changed, "#search")

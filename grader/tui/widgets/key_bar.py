@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Static
+
+
+KEYS_ACTION = "show_keys"
+"""The action of the `?` key (grader/tui/base.py)."""
 
 
 class KeyBar(Static):
@@ -42,9 +47,18 @@ class KeyBar(Static):
         palette = active.get(self.app.COMMAND_PALETTE_BINDING)
         if not self.app.ENABLE_COMMAND_PALETTE:
             palette = None
-        for _node, binding, _enabled, _tooltip in active.values():
+        shown: list[Binding] = []
+        seen: set[tuple[int, str]] = set()
+        for node, binding, _enabled, _tooltip in active.values():
             if not binding.show and not (palette and binding is palette.binding):
                 continue
+            # A binding of several keys ("question_mark,f1") shows once, by its first key.
+            if (id(node), binding.action) not in seen:
+                seen.add((id(node), binding.action))
+                shown.append(binding)
+        # The key that lists every other key comes first, where a narrow bar still shows it.
+        shown.sort(key=lambda binding: binding.action != KEYS_ACTION)
+        for binding in shown:
             key = self.app.get_key_display(binding)
             click = f"@click=app.simulate_key({binding.key!r})"
             parts.append(

@@ -9,7 +9,8 @@ from textual.widgets import DataTable
 
 from grader.models import Question
 from grader.store import QuestionStats
-from grader.tui.display import due_label, level_label, score_text, shorten
+from grader.text import shorten
+from grader.tui.display import due_label, level_label, score_text
 
 FIXED_COLUMNS = (("level", 15), ("topic", 20), ("best", 6), ("last", 6), ("review", 9))
 MIN_QUESTION_WIDTH = 30
