@@ -6,7 +6,6 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Static
 
-
 KEYS_ACTION = "show_keys"
 """The action of the `?` key (grader/tui/base.py)."""
 
