@@ -6,13 +6,16 @@ set-up picks questions with the same filter.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from grader.bank import Bank
 from grader.models import Question, Result
-from grader.store import PracticeHistory
+from grader.outputs import neutralise
+from grader.store import Attempt, PracticeHistory
 
 REVIEW_STATES = ("all", "due", "new", "failed", "drafts")
 """What the list can be narrowed to: every question, those due for review, never answered,
@@ -110,3 +113,44 @@ def next_question(listed: Sequence[str], after: str) -> str | None:
         at = listed.index(after)
         return listed[at + 1] if at + 1 < len(listed) else None
     return listed[0] if listed else None
+
+
+HISTORY_COLUMNS = [
+    "when",
+    "question_id",
+    "level",
+    "topic",
+    "question",
+    "score",
+    "passed",
+    "pass_mark",
+    "answer",
+    "model",
+    "bank_version",
+]
+
+
+def history_csv(attempts: Iterable[Attempt], questions: Mapping[str, Question]) -> str:
+    """Every attempt as a CSV row, oldest first (the question's text when the bank has it)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=HISTORY_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for attempt in attempts:
+        question = questions.get(attempt.question_id)
+        writer.writerow(
+            {
+                "when": attempt.created_at.isoformat(),
+                "question_id": attempt.question_id,
+                "level": attempt.level,
+                "topic": attempt.topic,
+                "question": question.question if question else "",
+                "score": f"{attempt.score:g}",
+                "passed": int(attempt.passed),
+                "pass_mark": f"{attempt.pass_mark:g}",
+                # Opened in a spreadsheet, a typed "=..." must stay text (as in `grader grade`).
+                "answer": neutralise(attempt.answer),
+                "model": attempt.model,
+                "bank_version": attempt.bank_version,
+            }
+        )
+    return buffer.getvalue()
