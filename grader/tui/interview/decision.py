@@ -84,6 +84,8 @@ class DecisionScreen(Screen):
                     placeholder="your score 0-100",
                     restrict=SCORE_PATTERN,
                     max_length=5,
+                    # Else the digit typed on the card would be selected, and the next replace it.
+                    select_on_focus=False,
                     id="final-score",
                 )
                 yield DecisionBox(answer.note, placeholder="note (kept with either)", id="note")
@@ -136,7 +138,8 @@ class DecisionScreen(Screen):
         box = self.query_one("#final-score", Input)
         box.value = digit
         box.cursor_position = len(box.value)
-        box.focus()
+        # At once (focus() waits a turn): the next digit typed must land in the box.
+        self.set_focus(box)
 
     def _note(self) -> str:
         return self.query_one("#note", Input).value
