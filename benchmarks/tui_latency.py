@@ -95,12 +95,12 @@ async def print_when_list_drawn(app) -> None:
 def first_screen_child() -> None:
     """Run in a fresh process: start `grader practice` through the command's own entry point,
     headless, and print the wall clock when the question list is first drawn."""
-    from grader.tui.app import GraderApp
+    from grader.tui.practice.app import PracticeApp
 
-    def run_headless(app: GraderApp) -> None:
+    def run_headless(app: PracticeApp) -> None:
         asyncio.run(print_when_list_drawn(app))
 
-    GraderApp.run = run_headless
+    PracticeApp.run = run_headless
     sys.argv = ["grader", "practice"]
     from grader.cli import main
 
@@ -166,10 +166,10 @@ def score_seconds(answers: int, backend: str) -> tuple[dict[str, list[float]], f
     from benchmarks.gaming import suite_answers
     from grader.bank import load_bank
     from grader.startup import load_scorer
-    from grader.tui.app import GraderApp
-    from grader.tui.screens.answer import DRAFT_DELAY, PASTE_CHARS
-    from grader.tui.screens.questions import QuestionsScreen
-    from grader.tui.screens.result import ResultScreen
+    from grader.tui.editor import DRAFT_DELAY, PASTE_CHARS
+    from grader.tui.practice.app import PracticeApp
+    from grader.tui.practice.questions import QuestionsScreen
+    from grader.tui.practice.result import ResultScreen
     from grader.tui.widgets import ScoreCard
 
     bank = load_bank()
@@ -180,7 +180,7 @@ def score_seconds(answers: int, backend: str) -> tuple[dict[str, list[float]], f
     todo = todo[: len(MODES) * answers]
     # Handed over through the loader, as `grader practice` does, so that the app's own
     # after-load steps (the garbage collector's freeze) run too.
-    app = GraderApp(bank, load_scorer=lambda: scorer)
+    app = PracticeApp(bank, load_scorer=lambda: scorer)
     seconds: dict[str, list[float]] = {mode: [] for mode in MODES}
     frames = frame_times(app, time.perf_counter)
 

@@ -20,7 +20,7 @@ import yaml
 from grader.bank import Bank
 from grader.models import Question
 from grader.practice import questions_matching
-from grader.reports import Summary, compare, summarise
+from grader.reports import Summary, compare, num, summarise
 from grader.store import InterviewAnswer, InterviewSession, Store
 
 
@@ -104,18 +104,24 @@ def next_unanswered(
     return None
 
 
+def decided_count(answers: Mapping[str, InterviewAnswer]) -> int:
+    """How many of a session's answers have a final score."""
+    return sum(answer.decided for answer in answers.values())
+
+
 def is_finished(session: InterviewSession, answers: Mapping[str, InterviewAnswer]) -> bool:
     """Whether every question of the session has a final score."""
     return next_unanswered(session, answers) is None
 
 
 def unfinished_session(
-    store: Store, candidate: str, question_ids: list[str]
+    store: Store, candidate: str, question_ids: list[str] | None = None
 ) -> InterviewSession | None:
-    """The candidate's latest session over the same questions that is not finished yet."""
-    wanted = sorted(question_ids)
+    """The candidate's latest session that is not finished yet: over the same questions, or
+    over any when `question_ids` is None."""
+    wanted = sorted(question_ids) if question_ids is not None else None
     for session in reversed(store.sessions(candidate)):
-        if sorted(session.question_ids) != wanted:
+        if wanted is not None and sorted(session.question_ids) != wanted:
             continue
         if not is_finished(session, store.interview_answers(session.id)):
             return session
@@ -142,6 +148,15 @@ def decide(
     overridden = final_score is not None and final_score != answer.auto_score
     final = answer.auto_score if final_score is None else final_score
     store.save_decision(session_id, question_id, final, overridden, note.strip(), now=now)
+
+
+def decision_text(question_id: str, answer: InterviewAnswer) -> str:
+    """One line saying how an answer was settled: 'dropout: overridden 55 → 70, with a note'."""
+    if answer.overridden:
+        text = f"{question_id}: overridden {num(answer.auto_score)} → {num(answer.final_score)}"
+    else:
+        text = f"{question_id}: accepted {num(answer.final_score)}"
+    return text + (", with a note" if answer.note else "")
 
 
 # ---------------------------------------------------------------- finding and summing up

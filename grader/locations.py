@@ -10,12 +10,14 @@ rest are folders shipped with grader.
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from pathlib import Path
 
 import platformdirs
 
 APP_NAME = "grader"
 HISTORY_FILE = "history.sqlite"
+SETTINGS_FILE = "settings.json"
 
 PROJECT = Path(__file__).resolve().parent.parent
 """The checkout grader is installed from (editable): the built-in bank lives here."""
@@ -34,6 +36,16 @@ def data_folder() -> Path:
 def history_path() -> Path:
     """The SQLite file of the practice history and the interview sessions."""
     return data_folder() / HISTORY_FILE
+
+
+def settings_path() -> Path:
+    """The apps' settings (the theme), next to the history."""
+    return data_folder() / SETTINGS_FILE
+
+
+def history_export_path(now: datetime) -> Path:
+    """Where the practice app exports the history: the working folder, named by the time."""
+    return Path.cwd() / f"grader-history-{now:%Y%m%d-%H%M%S}.csv"
 
 
 def cache_folder() -> Path:

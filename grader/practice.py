@@ -6,13 +6,16 @@ set-up picks questions with the same filter.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import csv
+import io
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from grader.bank import Bank
 from grader.models import Question, Result
-from grader.store import PracticeHistory
+from grader.outputs import neutralise
+from grader.store import Attempt, PracticeHistory
 
 REVIEW_STATES = ("all", "due", "new", "failed", "drafts")
 """What the list can be narrowed to: every question, those due for review, never answered,
@@ -95,9 +98,59 @@ def record_attempt(
     return attempt_id
 
 
+def next_due(due: Mapping[str, datetime], now: datetime) -> tuple[str, datetime] | None:
+    """The question reviewed soonest after `now`, and when (None when none is scheduled)."""
+    upcoming = [(moment, question_id) for question_id, moment in due.items() if moment > now]
+    if not upcoming:
+        return None
+    moment, question_id = min(upcoming)
+    return question_id, moment
+
+
 def next_question(listed: Sequence[str], after: str) -> str | None:
     """The question after `after` in a list on view (its first when `after` is not in it)."""
     if after in listed:
         at = listed.index(after)
         return listed[at + 1] if at + 1 < len(listed) else None
     return listed[0] if listed else None
+
+
+HISTORY_COLUMNS = [
+    "when",
+    "question_id",
+    "level",
+    "topic",
+    "question",
+    "score",
+    "passed",
+    "pass_mark",
+    "answer",
+    "model",
+    "bank_version",
+]
+
+
+def history_csv(attempts: Iterable[Attempt], questions: Mapping[str, Question]) -> str:
+    """Every attempt as a CSV row, oldest first (the question's text when the bank has it)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=HISTORY_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for attempt in attempts:
+        question = questions.get(attempt.question_id)
+        writer.writerow(
+            {
+                "when": attempt.created_at.isoformat(),
+                "question_id": attempt.question_id,
+                "level": attempt.level,
+                "topic": attempt.topic,
+                "question": question.question if question else "",
+                "score": f"{attempt.score:g}",
+                "passed": int(attempt.passed),
+                "pass_mark": f"{attempt.pass_mark:g}",
+                # Opened in a spreadsheet, a typed "=..." must stay text (as in `grader grade`).
+                "answer": neutralise(attempt.answer),
+                "model": attempt.model,
+                "bank_version": attempt.bank_version,
+            }
+        )
+    return buffer.getvalue()

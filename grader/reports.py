@@ -18,15 +18,21 @@ from dataclasses import asdict, dataclass, field
 
 import jinja2
 
-from grader.answers import FLAG_TEXT
+from grader.answers import FLAG_TEXT, picked_option
 from grader.locations import TEMPLATES
 from grader.models import Question
 from grader.point_status import qualified
 from grader.store import InterviewAnswer, InterviewSession
+from grader.text import shorten
 
 FORMATS = ("md", "html", "csv", "json")
 MIN_OVERRIDES = 3
 """Below this many overrides, agreement statistics say nothing useful."""
+ADVANCE_SHARE = 2 / 3
+"""The share of questions a candidate must pass (final score at the pass mark or above) for
+the report to recommend advancing them."""
+QUESTION_CHARS = 60
+"""How much of a question's text the score tables show."""
 
 
 def num(value: float | None) -> str:
@@ -61,6 +67,23 @@ class AnswerRow:
     def decided(self) -> bool:
         """Whether the interviewer accepted or overrode the score."""
         return self.final_score is not None
+
+    @property
+    def passed(self) -> bool | None:
+        """Whether the final score reaches the pass mark (None until decided)."""
+        if self.final_score is None or self.pass_mark is None:
+            return None
+        return self.final_score >= self.pass_mark
+
+    @property
+    def verdict(self) -> str:
+        """PASS, FAIL, or a dash until decided."""
+        return {True: "PASS", False: "FAIL", None: "–"}[self.passed]
+
+    @property
+    def short_question(self) -> str:
+        """The question's text on one line, cut at QUESTION_CHARS."""
+        return shorten(self.question, QUESTION_CHARS)
 
 
 @dataclass(frozen=True)
@@ -121,6 +144,8 @@ class Summary:
     strongest: str | None
     weakest: str | None
     agreement: Agreement
+    passed: int
+    recommendation: str
 
     @property
     def percent(self) -> float:
@@ -140,6 +165,7 @@ def answer_row(
         "topic": question.topic if question else "(not in the bank)",
         "level": question.level if question else "",
         "question": question.question if question else question_id,
+        "pass_mark": question.pass_mark if question else None,
     }
     if answer is None:
         return AnswerRow(
@@ -160,14 +186,35 @@ def answer_row(
             "scorer_notes": list(result.notes),
         }
     return AnswerRow(
-        **base,
-        answer=answer.answer,
+        **{**base, **extra},
+        answer=answer_text(question, answer.answer),
         auto_score=answer.auto_score,
         final_score=answer.final_score,
         overridden=answer.overridden,
         note=answer.note,
-        **extra,
     )
+
+
+def answer_text(question: Question | None, answer: str) -> str:
+    """An answer as a reader needs it: a multiple-choice pick with its option's text."""
+    if question is None or question.type != "choice":
+        return answer
+    key = picked_option(answer, question.options)
+    return f"{key}) {question.options[key]}" if key is not None else answer
+
+
+def recommendation(rows: Sequence[AnswerRow]) -> str:
+    """The overall call: advance when at least ADVANCE_SHARE of the questions pass.
+
+    Pending until every question has a final score; a suggestion for the interviewer, who
+    makes the decision.
+    """
+    decided = [r for r in rows if r.decided]
+    if len(decided) < len(rows):
+        return f"pending: {len(decided)} of {len(rows)} questions decided"
+    passed = sum(bool(r.passed) for r in rows)
+    verdict = "advance" if rows and passed >= ADVANCE_SHARE * len(rows) else "do not advance"
+    return f"{verdict}: {passed} of {len(rows)} questions passed"
 
 
 def summarise(
@@ -199,6 +246,8 @@ def summarise(
         # With one topic there is no "weakest" distinct from the strongest.
         weakest=ranked[-1] if len(ranked) > 1 else None,
         agreement=agreement(pairs),
+        passed=sum(bool(r.passed) for r in rows),
+        recommendation=recommendation(rows),
     )
 
 
@@ -261,6 +310,7 @@ CSV_COLUMNS = [
     "answer",
     "auto_score",
     "final_score",
+    "passed",
     "overridden",
     "note",
     "covered_points",
@@ -288,6 +338,7 @@ def to_csv(summary: Summary, comparison: Sequence[ComparisonRow]) -> str:
                 "answer": row.answer,
                 "auto_score": "" if row.auto_score is None else num(row.auto_score),
                 "final_score": "" if row.final_score is None else num(row.final_score),
+                "passed": "" if row.passed is None else int(row.passed),
                 "overridden": int(row.overridden),
                 "note": row.note,
                 "covered_points": "; ".join(row.covered),
@@ -316,7 +367,8 @@ def to_markdown(summary: Summary, comparison: Sequence[ComparisonRow]) -> str:
         "",
         f"- Session: {s.session_id} · set: {s.set_name or '(chosen by hand)'}"
         f" · started {s.started}",
-        f"- Answered: {s.answered} of {len(s.rows)}",
+        f"- **Recommendation: {s.recommendation}**",
+        f"- Answered: {s.answered} of {len(s.rows)} · passed: {s.passed}",
         f"- Total: {num(s.total_final)} / {num(s.max_total)} ({s.percent:.0f}%)"
         f" · automatic total {num(s.total_auto)}",
         f"- Strongest topic: {topic_label(s, s.strongest)}"
@@ -325,14 +377,14 @@ def to_markdown(summary: Summary, comparison: Sequence[ComparisonRow]) -> str:
         "",
         "## Scores",
         "",
-        "| # | Question | Topic | Automatic | Final | Note |",
-        "|---|---|---|---|---|---|",
+        "| # | Question | Topic | Automatic | Final | Result | Note |",
+        "|---|---|---|---|---|---|---|",
     ]
     for i, row in enumerate(s.rows, start=1):
         final = num(row.final_score) + (" (overridden)" if row.overridden else "")
         out.append(
-            f"| {i} | {row.question_id} | {_md_cell(row.topic)} | {num(row.auto_score)} "
-            f"| {final} | {_md_cell(row.note)} |"
+            f"| {i} | {_md_cell(row.short_question)} | {_md_cell(row.topic)} "
+            f"| {num(row.auto_score)} | {final} | {row.verdict} | {_md_cell(row.note)} |"
         )
     if len(comparison) > 1:
         out += ["", "## Candidates on the same question set", ""]

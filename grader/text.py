@@ -113,6 +113,12 @@ _HYPHENS = re.compile("[\u2010\u2011\u2012\u2013\u2212]")
 _DASHES = re.compile("[\u2014\u2015]")
 
 
+def shorten(text: str, width: int) -> str:
+    """One line of at most `width` characters, with an ellipsis when cut."""
+    line = " ".join(text.split())
+    return line if len(line) <= width else line[: max(0, width - 1)].rstrip() + "…"
+
+
 def normalise(text: str) -> str:
     """Lowercase ASCII-folded text with British -ise spellings mapped to -ize and compounds
     joined: "non-linear", "non linear" and "nonlinear" all become "nonlinear"."""

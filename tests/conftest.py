@@ -22,6 +22,12 @@ def _private_cache(tmp_path_factory):
     os.environ["GRADER_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
 
 
+@pytest.fixture(autouse=True)
+def _private_data(tmp_path, monkeypatch):
+    """Keep every test's history and settings (the apps' theme) out of the user's data folder."""
+    monkeypatch.setenv("GRADER_DATA_DIR", str(tmp_path / "data"))
+
+
 @pytest.fixture(scope="session")
 def bank() -> Bank:
     return load_bank()

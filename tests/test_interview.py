@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 import pytest
-from textual.widgets import DataTable, Input, SelectionList, TextArea
+from textual.widgets import DataTable, Input, Label, SelectionList, TextArea
 from typer.testing import CliRunner
 
 from grader import interview
@@ -33,7 +33,7 @@ from grader.tui.interview.app import InterviewApp
 from grader.tui.interview.decision import DecisionScreen
 from grader.tui.interview.setup import SetupScreen
 from grader.tui.interview.summary import SummaryScreen
-from grader.tui.widgets import ScoreCard
+from grader.tui.widgets import KeyBar, ScoreCard
 
 from .factories import ANSWER, FakeScorer, fixed_result, learning_rate_result
 from .pilot import run, settle
@@ -384,3 +384,158 @@ def test_snapshot_summary(snapshot_app, snap_compare):
         await pilot.pause()
 
     assert snap_compare(snapshot_app, terminal_size=SIZE, run_before=before)
+
+
+# ---------------------------------------------------------------- the keyboard flow (issue 18)
+
+
+@pytest.fixture
+def ada_at_two(bank, tmp_path):
+    """Ada's session over SET with two questions decided and dropout scored, not decided;
+    the app runs on a stand-in scorer (these tests are about keys, not grades)."""
+    store = Store.connect(tmp_path / "keys.sqlite")
+    ada = interview.start_session(store, "Ada", SET.question_ids, SET.name, now=T0)
+    store.save_interview_result(ada.id, learning_rate_result(71.0, better=True), now=T0)
+    interview.decide(store, ada.id, "learning-rate", None, "", now=T0)
+    store.save_interview_result(ada.id, fixed_result("mcq-softmax-output", "b", 100.0), now=T0)
+    interview.decide(store, ada.id, "mcq-softmax-output", None, "", now=T0)
+    app = InterviewApp(bank, scorer=FakeScorer(bank), store=store, clock=lambda: T0)
+    yield app
+    store.close()
+
+
+def key_bar_text(app) -> str:
+    return app.screen.query_one(KeyBar).keys_content().plain
+
+
+def test_override_from_the_keyboard_is_obvious(ada_at_two):
+    async def scenario():
+        app = ada_at_two
+        app.session = app.store.session(1)
+        app.store.save_interview_result(1, fixed_result("dropout", DROPOUT, 55.0), now=T0)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await app.push_screen(app.decision_screen("dropout"))
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, DecisionScreen)
+            assert app.focused.id == "points"
+            titles = [str(label.render()) for label in screen.query(".pane-title").results(Label)]
+            assert "The candidate's answer" in titles
+            hint = screen.query_one("#decision-hint", Label)
+            assert "Enter accepts 55" in str(hint.render())
+            assert "o Override" in key_bar_text(app)
+
+            # `o` with no score typed goes to the score box and says what to do.
+            await pilot.press("o")
+            await pilot.pause()
+            assert app.focused.id == "final-score"
+            bar = key_bar_text(app)
+            assert "o Override" not in bar and "Save the decision" in bar
+            await pilot.press("escape")  # back to the card, not out of the screen
+            await pilot.pause()
+            assert app.screen is screen and app.focused.id == "points"
+
+            # The first Tab from the card reaches the score box; letters cannot go in it.
+            await pilot.press("tab")
+            assert app.focused.id == "final-score"
+            await pilot.press(*"-xe7")
+            assert screen.query_one("#final-score", Input).value == "7"
+            await pilot.press("escape")
+
+            # Digits typed on the card start the score; Tab then takes the note.
+            await pilot.press("6", "5")
+            assert app.focused.id == "final-score"
+            assert screen.query_one("#final-score", Input).value == "65"
+            assert "Enter overrides 55 with 65" in str(hint.render())
+            await pilot.press("tab")
+            assert app.focused.id == "note"
+            await pilot.press(*"good")
+            await pilot.press("enter")  # Enter in the note saves the override, and says so
+            await pilot.pause()
+            assert isinstance(app.screen, SummaryScreen)
+            messages = [n.message for n in app._notifications]
+            assert any("dropout: overridden 55 → 65, with a note" in m for m in messages)
+
+    run(scenario())
+    answer = ada_at_two.store.interview_answers(1)["dropout"]
+    assert answer.final_score == 65 and answer.overridden and answer.note == "good"
+
+
+def test_resume_by_candidate_name_and_sessions_in_one_key(ada_at_two):
+    async def scenario():
+        app = ada_at_two
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, SetupScreen)
+            # The picker shows question texts, not slugs.
+            picker = screen.query_one("#picker", SelectionList)
+            prompts = [str(picker.get_option_at_index(i).prompt) for i in range(3)]
+            assert prompts[0].startswith(bank_question(app, 0))
+            await pilot.press(*"ada")
+            await pilot.pause()
+            hint = str(screen.query_one("#candidate-hint", Label).render())
+            assert "session 1 is at 2 of 3" in hint and "ctrl+s resumes it" in hint
+
+            await pilot.press("ctrl+r")  # the sessions in one key, narrowed to the name
+            sessions = screen.query_one("#sessions", DataTable)
+            assert app.focused is sessions and sessions.row_count == 1
+            await pilot.press("ctrl+s")  # no question ticked: Ada's session resumes
+            await pilot.pause()
+            assert isinstance(app.screen, InterviewAnswerScreen)
+            assert app.screen.question_id == "dropout" and app.session.id == 1
+
+    run(scenario())
+
+
+def bank_question(app, index: int) -> str:
+    return list(app.bank.questions.values())[index].question[:20]
+
+
+def test_ctrl_s_without_questions_or_unfinished_session_says_why(ada_at_two):
+    async def scenario():
+        app = ada_at_two
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            await pilot.press(*"Bob", "ctrl+s")
+            await pilot.pause()
+            assert isinstance(app.screen, SetupScreen)
+            messages = [n.message for n in app._notifications]
+            assert any("Bob has no unfinished session" in m for m in messages)
+
+    run(scenario())
+
+
+def test_report_shows_question_texts_verdicts_choice_text_and_recommendation(bank, tmp_path):
+    store = Store.connect(tmp_path / "r.sqlite")
+    ada = interview.start_session(store, "Ada", SET.question_ids, SET.name, now=T0)
+    question = bank.get("mcq-softmax-output")
+    store.save_interview_result(ada.id, learning_rate_result(71.0, better=True), now=T0)
+    interview.decide(store, ada.id, "learning-rate", None, "", now=T0)
+    summary, comparison = session_summary(store, ada, bank.questions)
+    assert summary.recommendation == "pending: 1 of 3 questions decided"
+
+    store.save_interview_result(ada.id, fixed_result(question.id, question.answer, 100), now=T0)
+    interview.decide(store, ada.id, question.id, None, "", now=T0)
+    store.save_interview_result(ada.id, fixed_result("dropout", DROPOUT, 50), now=T0)
+    interview.decide(store, ada.id, "dropout", None, "", now=T0)
+    summary, comparison = session_summary(store, ada, bank.questions)
+    assert [row.verdict for row in summary.rows] == ["PASS", "PASS", "FAIL"]
+    assert summary.recommendation == "advance: 2 of 3 questions passed"
+    choice = f"{question.answer}) {question.options[question.answer]}"
+    assert summary.rows[1].answer == choice
+
+    markdown = render(summary, comparison, "md")
+    assert "**Recommendation: advance: 2 of 3 questions passed**" in markdown
+    assert "| Result |" in markdown and "| FAIL |" in markdown
+    assert "| 1 | Explain learning rate in the context of neural network" in markdown
+    assert choice in markdown
+    html = render(summary, comparison, "html")
+    assert "Recommendation: advance" in html and '<td class="fail">FAIL</td>' in html
+    rows = list(csv.DictReader(io.StringIO(render(summary, comparison, "csv"))))
+    assert [r["passed"] for r in rows] == ["1", "1", "0"]
+
+    interview.decide(store, ada.id, question.id, 40, "guessed", now=T0)  # overridden to a fail
+    summary, _ = session_summary(store, ada, bank.questions)
+    assert summary.recommendation == "do not advance: 1 of 3 questions passed"
+    store.close()

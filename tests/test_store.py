@@ -152,6 +152,23 @@ def test_failed_answer_comes_back_soon_and_pass_later(store, graded):
     assert store.due_dates()["learning-rate"] == card.due.replace(microsecond=0)
 
 
+def test_first_pass_comes_back_in_days_and_a_fail_in_minutes(graded):
+    good, bad = graded
+    passed = replace(good, score=81.5)
+    card, rating = srs.review(None, passed, T0)
+    assert rating is Rating.Good and card.state is State.Review
+    assert card.due - T0 == timedelta(days=2)
+    card, rating = srs.review(None, replace(good, score=95.0), T0)
+    assert rating is Rating.Easy and card.due - T0 == timedelta(days=8)
+    card, _ = srs.review(None, bad, T0)
+    assert card.due - T0 == srs.LEARNING_STEP
+    # A fail after passes (a lapse) comes back within minutes too, then days once passed.
+    lapsed, _ = srs.review(srs.review(None, passed, T0)[0].to_json(), bad, T0 + timedelta(days=2))
+    assert lapsed.due - (T0 + timedelta(days=2)) == srs.LEARNING_STEP
+    again, _ = srs.review(lapsed.to_json(), passed, lapsed.due)
+    assert again.due - lapsed.due >= timedelta(days=1)
+
+
 def test_due_order_and_labels(store):
     store.save_card("b", "{}", T0 - timedelta(days=1))
     store.save_card("a", "{}", T0 - timedelta(hours=1))

@@ -7,6 +7,7 @@ through its loader so the model-loading worker runs too, without loading the mod
 
 from __future__ import annotations
 
+import csv
 import gc
 import io
 import os
@@ -17,17 +18,20 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from rich.console import Console
-from textual.widgets import Input, RadioSet, TextArea
+from textual.widgets import Button, Input, Label, RadioSet, Select, TextArea
 from typer.testing import CliRunner
 
 import grader.bank
 from grader.cli import main
 from grader.cli.commands import app as cli_app
 from grader.embedding import ModelError
+from grader.settings import load_settings
 from grader.store import Store
 from grader.tui.editor import BUSY_DELAY, DRAFT_DELAY, PASTE_CHARS
+from grader.tui.keys import KeysScreen
 from grader.tui.practice.answer import AnswerScreen
 from grader.tui.practice.app import PracticeApp
+from grader.tui.practice.commands import PracticeCommands
 from grader.tui.practice.draft import DraftPrompt
 from grader.tui.practice.progress import ProgressScreen
 from grader.tui.practice.questions import QuestionsScreen
@@ -531,3 +535,214 @@ def test_the_first_screen_does_not_load_the_grading_engine(tmp_path):
         )
         assert done.returncode == 0, done.stderr
         assert done.stdout.strip() == loaded, f"{start} start"
+
+
+# ---------------------------------------------------------------- polish (issue 18)
+
+SMALL = (80, 24)
+
+
+def inside(widget, width: int, height: int) -> bool:
+    """Whether the widget is drawn whole on a screen of that size (not clipped or off it)."""
+    region = widget.region
+    return region.width > 0 and region.right <= width and region.bottom <= height
+
+
+def test_screens_are_laid_out_for_80x24(make_app):
+    async def scenario():
+        app = make_app()
+        async with app.run_test(size=SMALL) as pilot:
+            await settle(pilot)
+            screen = app.screen
+            for selector in ("#level", "#topic", "#show", "#search", "#set-size", "#random"):
+                box = screen.query_one(selector)
+                assert inside(box, *SMALL) and box.region.height == 3, selector  # no wrapping
+            assert screen.query_one("#search").region.width >= 30
+            table = screen.query_one(QuestionTable)
+            columns = sum(c.get_render_width(table) for c in table.columns.values())
+            assert columns <= table.region.width
+            assert "question" in [str(c.label) for c in table.columns.values()]
+
+            await write_answer(pilot, "learning-rate", GOOD)
+            assert inside(app.screen.query_one("#submit"), *SMALL)
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert isinstance(app.screen, ResultScreen)
+            assert app.focused.id == "points"
+            # The card opens at its top: the question and the score are in view.
+            assert app.screen.query_one("#result-body").scroll_y == 0
+            assert inside(app.screen.query_one("#score-head"), *SMALL)
+
+        async with make_app().run_test(size=(140, 40)) as pilot:
+            await settle(pilot)
+            assert inside(pilot.app.screen.query_one("#random"), 140, 40)
+            assert pilot.app.screen.query_one("#level").region.height == 3
+
+    run(scenario())
+
+
+def test_a_pass_comes_back_in_days_and_an_empty_due_list_says_when(make_app, scorer, clock):
+    async def scenario():
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await write_answer(pilot, "learning-rate", GOOD)
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert app.screen.query_one(ScoreCard).result.passed
+            await pilot.press("escape")
+            await pilot.pause()
+            table = app.screen.query_one(QuestionTable)
+            review = str(table.get_cell("learning-rate", "review"))
+            assert review in ("in 2 d", "in 8 d")  # Good or Easy: days, not minutes
+
+            await pilot.press("d")
+            await pilot.pause()
+            assert table.question_ids == []
+            empty = app.screen.query_one("#list-empty", Label)
+            assert empty.display
+            text = str(empty.render())
+            assert text.startswith("Nothing due · next review " + review)
+            assert "Explain learning rate" in text
+
+    run(scenario())
+
+
+def test_all_clears_every_filter_and_ctrl_l_clears_the_editor(make_app):
+    async def scenario():
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            screen = app.screen
+            screen.query_one("#level", Select).value = "fresher"
+            screen.query_one("#topic", Select).value = "optimisation"
+            screen.query_one("#search", Input).value = "learning"
+            await pilot.pause()
+            table = screen.query_one(QuestionTable)
+            assert 0 < len(table.question_ids) < len(app.bank.questions)
+            await pilot.press("escape", "a")
+            await pilot.pause()
+            assert screen.query_one("#level", Select).value == "all"
+            assert screen.query_one("#topic", Select).value == "all"
+            assert screen.query_one("#search", Input).value == ""
+            assert len(table.question_ids) == len(app.bank.questions)
+
+            editor_screen = await write_answer(pilot, "learning-rate", GOOD)
+            editor = editor_screen.query_one(TextArea)
+            await pilot.press("ctrl+l")
+            assert editor.text == "" and app.focused is editor
+            await pilot.press("ctrl+z")  # the clearing can be undone
+            assert editor.text == GOOD
+
+    run(scenario())
+
+
+def test_the_draft_dialog_shows_its_own_keys(make_app, clock):
+    async def scenario():
+        app = make_app()
+        app.store.save_draft("dropout", DRAFT, now=clock())
+        async with app.run_test(size=SMALL) as pilot:
+            await settle(pilot)
+            await open_question(pilot, "dropout")
+            assert isinstance(app.screen, DraftPrompt)
+            bar = app.screen.query_one(KeyBar).keys_content().plain
+            assert "esc Restore it" in bar and "^d Discard it" in bar
+            assert "Submit" not in bar
+            assert "esc" in str(app.screen.query_one("#restore", Button).label)
+            assert "ctrl+d" in str(app.screen.query_one("#discard", Button).label)
+            await pilot.press("ctrl+d")
+            await pilot.pause()
+            assert app.screen.query_one(TextArea).text == ""
+
+    run(scenario())
+
+
+def test_question_mark_lists_every_key(make_app):
+    async def scenario():
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert app.screen.query_one(KeyBar).keys_content().plain.startswith(" ? Keys")
+            await pilot.press("question_mark")
+            await pilot.pause()
+            assert isinstance(app.screen, KeysScreen)
+            listed = dict(app.screen.groups)
+            this_screen = dict(listed["This screen"])
+            assert this_screen["r"] == "Random set" and this_screen["q"] == "Quit"
+            assert dict(listed["Everywhere"])["^t"] == "Light/dark"
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, QuestionsScreen)
+
+            await open_question(pilot, "learning-rate")
+            await pilot.press("question_mark")  # typed in the editor
+            assert app.screen.query_one(TextArea).text == "?"
+            await pilot.press("f1")
+            await pilot.pause()
+            assert isinstance(app.screen, KeysScreen)
+            titles = [title for title, _ in app.screen.groups]
+            assert titles[0] == "In the TextArea (where the cursor is)"
+            assert dict(dict(app.screen.groups)["This screen"])["^l"] == "Clear"
+
+    run(scenario())
+
+
+def test_command_palette_has_the_apps_commands(make_app, scorer, clock, tmp_path, monkeypatch):
+    async def scenario():
+        app = make_app()
+        clock.now -= timedelta(hours=1)
+        app.record(scorer.score("epoch", "An epoch is a thing in deep learning, I think."))
+        clock.now += timedelta(hours=1)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            provider = PracticeCommands(app.screen)
+            found = [hit.text async for hit in provider.discover()]
+            assert found == [
+                "Due for review",
+                "Random set",
+                "Progress",
+                "Export history",
+                "Light/dark theme",
+            ]
+            hits = [hit async for hit in provider.search("vanishing gradient")]
+            assert any("vanishing" in str(hit.match_display).lower() for hit in hits)
+
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            await pilot.press(*"due for review")
+            await pilot.pause(0.5)
+            await pilot.press("enter")
+            await pilot.pause(0.3)
+            assert app.screen.query_one(QuestionTable).question_ids == ["epoch"]
+
+            monkeypatch.chdir(tmp_path)
+            path = app.export_history()
+            rows = list(csv.DictReader(path.open(encoding="utf-8")))
+            assert path.parent == tmp_path and [r["question_id"] for r in rows] == ["epoch"]
+            assert (
+                rows[0]["passed"] == "0" and rows[0]["question"] == app.bank.get("epoch").question
+            )
+
+    run(scenario())
+
+
+def test_the_chosen_theme_is_kept_across_starts(make_app, data_dir):
+    async def first():
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert app.theme == "textual-dark"
+            await pilot.press("ctrl+t")
+            assert app.theme == "textual-light"
+
+    async def second(expected):
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert app.theme == expected
+
+    run(first())
+    assert load_settings(data_dir / "settings.json").theme == "textual-light"
+    run(second("textual-light"))
+    (data_dir / "settings.json").write_text("{not json")  # broken: the default, no crash
+    run(second("textual-dark"))

@@ -26,7 +26,9 @@ from grader.answers import check_answer
 from grader.bank import Bank
 from grader.locations import STYLESHEET
 from grader.models import Result
+from grader.settings import load_settings, save_settings
 from grader.store import Store, utc_now
+from grader.tui.keys import KeysScreen
 from grader.tui.messages import BackToList, Graded
 
 if TYPE_CHECKING:  # the engine is imported by the loader, off the first screen's path
@@ -42,7 +44,11 @@ class BaseApp(App[None]):
     """An app over one bank, one scorer (or a loader for it) and one store."""
 
     CSS_PATH = STYLESHEET  # an absolute path: the apps on this base live in other folders
+    # Screens get -short below 32 rows (the stylesheet tightens margins and the editor there).
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
     BINDINGS = [
+        # Also f1: in a typing box ? is typed.
+        Binding("question_mark,f1", "show_keys", "Keys"),
         Binding("ctrl+t", "toggle_theme", "Light/dark"),
         Binding("ctrl+q", "quit", "Quit", priority=True),  # works even in the editor
     ]
@@ -95,7 +101,10 @@ class BaseApp(App[None]):
     # ------------------------------------------------------------ life cycle
 
     def on_mount(self) -> None:
-        self.theme = DARK
+        chosen = load_settings().theme
+        self.theme = chosen if chosen in self.available_themes else DARK
+        # Watched from here on: the theme chosen (ctrl+t or the palette) is kept for next time.
+        self.watch(self, "theme", self._keep_theme, init=False)
         if self.scorer is not None:
             self._model_ready(self.scorer)
         else:
@@ -159,6 +168,14 @@ class BaseApp(App[None]):
     def action_toggle_theme(self) -> None:
         """Switch between Textual's light and dark themes."""
         self.theme = LIGHT if self.theme == DARK else DARK
+
+    def _keep_theme(self, theme: str) -> None:
+        save_settings(load_settings().model_copy(update={"theme": theme}))
+
+    def action_show_keys(self) -> None:
+        """Show every key of the screen on view."""
+        if not isinstance(self.screen, KeysScreen):
+            self.push_screen(KeysScreen(self.screen))
 
     # ------------------------------------------------------------ navigation
 

@@ -21,12 +21,6 @@ def when(moment: datetime) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
-def shorten(text: str, width: int) -> str:
-    """One line of at most `width` characters, with an ellipsis when cut."""
-    line = " ".join(text.split())
-    return line if len(line) <= width else line[: max(0, width - 1)].rstrip() + "…"
-
-
 def level_label(question: Question) -> str:
     """'fresher' / 'experienced', with 'MCQ' for multiple-choice questions."""
     return f"{question.level} MCQ" if question.type == "choice" else question.level

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.timer import Timer
@@ -42,6 +43,8 @@ PASTE_CHARS = 20
 
 class AnswerEditor(BaseScreen):
     """The editor for one question and the submit action; subclasses set the words."""
+
+    BINDINGS = [Binding("ctrl+l", "clear_answer", "Clear", priority=True)]
 
     SUBMIT_LABEL = "Submit  ctrl+s"
     BACK_LABEL = "Back  esc"
@@ -133,6 +136,17 @@ class AnswerEditor(BaseScreen):
             editor = self.query_one(TextArea)
             editor.load_text(text)
             editor.move_cursor(editor.document.end)
+
+    def action_clear_answer(self) -> None:
+        """Empty the editor (ctrl+z brings the text back) or unpick the chosen option."""
+        if self.question.type == "choice":
+            for button in self.query(RadioButton).results(RadioButton):
+                button.value = False
+            self._answer_changed()
+        else:
+            self.query_one(TextArea).clear()
+            self.notify("cleared: ctrl+z brings it back")
+        self.input_widget().focus()
 
     @on(TextArea.Changed)
     @on(RadioSet.Changed)

@@ -76,8 +76,12 @@ class InterviewApp(BaseApp):
     async def start_or_resume(
         self, candidate: str, question_ids: list[str], set_name: str = ""
     ) -> InterviewSession:
-        """Resume the candidate's unfinished session over these questions, or start one."""
-        session = interview.unfinished_session(self.store, candidate, question_ids)
+        """Resume the candidate's unfinished session over these questions, or start one.
+
+        With no questions, the candidate's latest unfinished session is resumed (there must
+        be one: the set-up checks).
+        """
+        session = interview.unfinished_session(self.store, candidate, question_ids or None)
         if session is None:
             session = interview.start_session(
                 self.store, candidate, question_ids, set_name, now=self.clock()
@@ -153,4 +157,6 @@ class InterviewApp(BaseApp):
             request.note,
             now=self.clock(),
         )
+        decided = self.store.interview_answers(self.session.id)[request.question_id]
+        self.notify(interview.decision_text(request.question_id, decided), title="Saved")
         await self.open_session(self.session)

@@ -1,15 +1,21 @@
 """The decision on one answer: the automatic score and its explanation (the practice score
-card), and the interviewer's accept or override with a note."""
+card), and the interviewer's accept or override with a note.
+
+The decision row stays in view under the card, whatever the card's length, and a line under it
+says what Enter will do. From the card, `a` accepts, `o` goes to the score box (or overrides
+with the score already typed), and typing a digit starts the score in the box; Tab goes from
+the key points straight to the score box, then to the note.
+"""
 
 from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Header, Input, Static
+from textual.widgets import Button, Header, Input, Label, Static
 
 from grader.models import Question
 from grader.reports import num
@@ -17,17 +23,33 @@ from grader.store import InterviewAnswer, InterviewSession
 from grader.tui.messages import Decide
 from grader.tui.widgets import KeyBar, ScoreCard
 
+SCORE_PATTERN = r"\d{0,3}(\.\d?)?"
+"""What the score box lets through: 0 to 999 with one decimal (checked for 0-100 on use)."""
+
+
+class DecisionBox(Input):
+    """A box of the decision row: Enter settles the score, Escape goes back to the card."""
+
+    BINDINGS = [
+        Binding("enter", "submit", "Save the decision", show=True),
+        Binding("escape", "screen.focus_card", "Back to the card", show=True),
+    ]
+
 
 class DecisionScreen(Screen):
     """The automatic score and its explanation; the interviewer accepts it or overrides it."""
 
-    AUTO_FOCUS = "#points"  # set while composing: no second paint, as a focus() would cost
+    # The key points take focus in on_mount, before the first paint, without scrolling to
+    # them: Textual's AUTO_FOCUS would centre them on a short screen, scrolling the score away.
+    AUTO_FOCUS = ""
 
     BINDINGS = [
         Binding("a", "accept", "Accept"),
         Binding("o", "override", "Override"),
         Binding("s", "reference", "Reference answer"),
         Binding("escape", "back", "Edit the answer"),
+        # Typing a score on the card starts it in the score box.
+        *[Binding(str(d), f"type_score('{d}')", show=False) for d in range(10)],
     ]
 
     def __init__(
@@ -54,22 +76,70 @@ class DecisionScreen(Screen):
                 Content.assemble((self.session.candidate, "bold"), "  ·  ", question.question),
                 id="result-question",
             )
-            yield ScoreCard(question, result, id="card")
-            with Horizontal(id="decision"):
-                yield Input(
+            yield ScoreCard(question, result, whose="the candidate's", id="card")
+        with Vertical(id="decision"):
+            with Horizontal(id="decision-row"):
+                yield DecisionBox(
                     num(answer.final_score) if answer.overridden else "",
                     placeholder="your score 0-100",
-                    type="number",
+                    restrict=SCORE_PATTERN,
+                    max_length=5,
+                    # Else the digit typed on the card would be selected, and the next replace it.
+                    select_on_focus=False,
                     id="final-score",
                 )
-                yield Input(answer.note, placeholder="note (optional)", id="note")
+                yield DecisionBox(answer.note, placeholder="note (kept with either)", id="note")
                 yield Button("Accept  a", id="accept", variant="success")
                 yield Button("Override  o", id="override", variant="warning")
-        yield KeyBar()
+            yield Label("", id="decision-hint")
+        yield KeyBar(follow_focus=True)
+
+    def on_mount(self) -> None:
+        self.set_focus(self.query_one("#points"), scroll_visible=False)
+        # Tab from the key points goes to the score box, not to the answer beside them.
+        self.query_one("#answer-pane").can_focus = False
+        self._show_hint()
+
+    # ------------------------------------------------------------ what Enter will do
+
+    def typed_score(self) -> float | None:
+        """The score in the box when it is one from 0 to 100, else None."""
+        try:
+            score = float(self.query_one("#final-score", Input).value)
+        except ValueError:
+            return None
+        return score if 0 <= score <= 100 else None
+
+    @on(Input.Changed, "#final-score")
+    def _show_hint(self) -> None:
+        auto = num(self.answer.auto_score)
+        text = self.query_one("#final-score", Input).value.strip()
+        score = self.typed_score()
+        if not text:
+            hint = f"Enter accepts {auto}; type a score to override it"
+        elif score is None:
+            hint = "a score is a number from 0 to 100"
+        else:
+            hint = f"Enter overrides {auto} with {num(score)}"
+        self.query_one("#decision-hint", Label).update(hint)
+
+    # ------------------------------------------------------------ actions
 
     def action_reference(self) -> None:
         """Show or hide the reference answer."""
         self.query_one(ScoreCard).reveal_reference()
+
+    def action_focus_card(self) -> None:
+        """Back from the decision boxes to the key points."""
+        self.query_one("#points").focus()
+
+    def action_type_score(self, digit: str) -> None:
+        """Start the score in the score box with the digit typed on the card."""
+        box = self.query_one("#final-score", Input)
+        box.value = digit
+        box.cursor_position = len(box.value)
+        # At once (focus() waits a turn): the next digit typed must land in the box.
+        self.set_focus(box)
 
     def _note(self) -> str:
         return self.query_one("#note", Input).value
@@ -83,13 +153,12 @@ class DecisionScreen(Screen):
     def action_override(self) -> None:
         """Use the interviewer's score: ask for it first when the box is empty or invalid."""
         box = self.query_one("#final-score", Input)
-        try:
-            score = float(box.value)
-        except ValueError:
-            score = None
-        if score is None or not 0 <= score <= 100:
+        score = self.typed_score()
+        if score is None:
             if box.value.strip():
                 self.notify("a score is a number from 0 to 100", severity="warning")
+            else:
+                self.notify("type your score (0-100), then Enter")
             box.focus()
             return
         self.post_message(Decide(self.question_id, score, self._note()))

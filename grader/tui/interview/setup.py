@@ -10,12 +10,20 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, DataTable, Header, Input, Label, Select, SelectionList
 from textual.widgets.selection_list import Selection
 
+from grader import interview
 from grader.interview import QuestionSet, pick_questions
+from grader.models import Question
+from grader.text import shorten
 from grader.tui.base import BaseScreen
-from grader.tui.display import level_label, shorten
+from grader.tui.display import level_label
 from grader.tui.messages import OpenSession, OpenSummary, StartSession
 from grader.tui.widgets import KeyBar, ModelStatus
 from grader.tui.widgets.filters import chosen, level_select, topic_select
+
+
+def picker_label(question: Question) -> str:
+    """A question in the picker: its text (shortened), level and topic."""
+    return f"{shorten(question.question, 44)}  ·  {level_label(question)}  ·  {question.topic}"
 
 
 class SetupScreen(BaseScreen):
@@ -23,6 +31,7 @@ class SetupScreen(BaseScreen):
 
     BINDINGS = [
         Binding("ctrl+s", "start", "Start/resume", priority=True),
+        Binding("ctrl+r", "sessions", "Sessions", priority=True),
         Binding("ctrl+o", "summary", "Summary of session", priority=True),
     ]
 
@@ -44,6 +53,7 @@ class SetupScreen(BaseScreen):
                     preset.name if preset else "", placeholder="set name (optional)", id="set-name"
                 )
                 yield Button("Start  ctrl+s", id="start", variant="primary")
+            yield Label("", id="candidate-hint")
             with Horizontal(classes="setup-row"):
                 yield level_select("pick-level")
                 yield topic_select(bank.questions.values(), "pick-topic")
@@ -52,21 +62,19 @@ class SetupScreen(BaseScreen):
             yield Label("", id="picked-title")
             yield SelectionList[str](
                 *[
-                    Selection(f"{q.id}  ·  {level_label(q)}  ·  {q.topic}", q.id, q.id in ticked)
+                    Selection(picker_label(q), q.id, q.id in ticked)
                     for q in bank.questions.values()
                 ],
                 id="picker",
             )
-            yield Label(
-                "Sessions (enter resumes one, ctrl+o shows its summary)", id="sessions-title"
-            )
+            yield Label("", id="sessions-title")
             yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
         yield ModelStatus(id="model-status")
         yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one("#sessions", DataTable)
-        for name, width in (("id", 4), ("candidate", 22), ("set", 22), ("answered", 9)):
+        for name, width in (("id", 4), ("candidate", 18), ("set", 18), ("answered", 9)):
             table.add_column(name, width=width, key=name)
         table.add_column("started", width=17, key="started")
         self._show_sessions()
@@ -76,22 +84,46 @@ class SetupScreen(BaseScreen):
     def on_screen_resume(self) -> None:
         self._show_sessions()
 
+    def _candidate(self) -> str:
+        return self.query_one("#candidate", Input).value.strip()
+
+    @on(Input.Changed, "#candidate")
     def _show_sessions(self) -> None:
+        """List the sessions, only the named candidate's when they have any; say whether
+        ctrl+s resumes one."""
         store = self.grader.store
+        name = self._candidate()
+        every = store.sessions()
+        theirs = [s for s in every if name and name.lower() in s.candidate.lower()]
+        listed = theirs or every
+        title = f"Sessions named like {name!r}" if theirs else "Sessions"
+        self.query_one("#sessions-title", Label).update(
+            f"{title} (ctrl+r) · enter resumes one · ctrl+o shows its summary"
+        )
+        unfinished = interview.unfinished_session(store, name) if name else None
+        hint = ""
+        if unfinished is not None:
+            done = interview.decided_count(store.interview_answers(unfinished.id))
+            hint = (
+                f"{unfinished.candidate}'s session {unfinished.id} is at {done} of "
+                f"{len(unfinished.question_ids)} · ctrl+s resumes it (no question ticked)"
+            )
+        self.query_one("#candidate-hint", Label).update(hint)
+        self.query_one("#candidate-hint").set_class(not hint, "-hidden")
         table = self.query_one("#sessions", DataTable)
         table.clear()
-        for session in reversed(store.sessions()):
+        for session in reversed(listed):
             answers = store.interview_answers(session.id)
-            done = sum(a.decided for a in answers.values())
+            done = interview.decided_count(answers)
             table.add_row(
                 str(session.id),
-                shorten(session.candidate, 22),
-                shorten(session.set_name or "(by hand)", 22),
+                shorten(session.candidate, 18),
+                shorten(session.set_name or "(by hand)", 18),
                 f"{done}/{len(session.question_ids)}",
                 session.created_at.strftime("%Y-%m-%d %H:%M"),
                 key=str(session.id),
             )
-        empty = not store.sessions()
+        empty = not every
         self.query_one("#sessions").set_class(empty, "-hidden")
         self.query_one("#sessions-title").set_class(empty, "-hidden")
 
@@ -133,10 +165,28 @@ class SetupScreen(BaseScreen):
             self.query_one("#candidate", Input).focus()
             return
         if not ids:
-            self.notify("choose at least one question", severity="warning")
+            if interview.unfinished_session(self.grader.store, candidate) is not None:
+                self.post_message(StartSession(candidate, [], ""))
+                return
+            self.notify(
+                f"choose at least one question ({candidate} has no unfinished session)",
+                severity="warning",
+            )
             return
         set_name = self.query_one("#set-name", Input).value.strip()
         self.post_message(StartSession(candidate, ids, set_name))
+
+    @on(Input.Submitted, "#candidate")
+    def _candidate_entered(self) -> None:
+        self.action_start()
+
+    def action_sessions(self) -> None:
+        """Put the cursor in the sessions table."""
+        table = self.query_one("#sessions", DataTable)
+        if table.row_count == 0:
+            self.notify("no session yet", severity="warning")
+            return
+        table.focus()
 
     def _selected_session(self) -> int | None:
         table = self.query_one("#sessions", DataTable)

@@ -3,6 +3,7 @@ with the interviewer, and the other candidates over the same questions."""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -11,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Label, Static
 
 from grader.reports import ComparisonRow, Summary, num, topic_label
-from grader.tui.display import shorten
+from grader.text import shorten
 from grader.tui.messages import BackToList
 from grader.tui.widgets import KeyBar
 
@@ -40,10 +41,13 @@ class SummaryScreen(Screen):
             )
             yield Static(
                 Content.assemble(
+                    ("Recommendation ", "bold"),
+                    (s.recommendation, "bold $text-accent"),
+                    "\n",
                     ("Total ", "bold"),
                     f"{num(s.total_final)} / {num(s.max_total)} ({s.percent:.0f}%)"
                     f"  ·  automatic {num(s.total_auto)}"
-                    f"  ·  answered {s.answered} of {len(s.rows)}\n",
+                    f"  ·  answered {s.answered} of {len(s.rows)}  ·  passed {s.passed}\n",
                     ("Strongest topic ", "bold"),
                     topic_label(s, s.strongest),
                     ("   Weakest topic ", "bold"),
@@ -64,22 +68,25 @@ class SummaryScreen(Screen):
         table = self.query_one("#summary-table", DataTable)
         for name, width in (
             ("#", 3),
-            ("question", 26),
-            ("topic", 20),
-            ("auto", 6),
-            ("final", 8),
-            ("note", 36),
+            ("question", 34),
+            ("topic", 14),
+            ("auto", 5),
+            ("final", 7),
+            ("result", 6),
+            ("note", 30),
         ):
             table.add_column(name, width=width, key=name)
         for i, row in enumerate(self.summary.rows, start=1):
             final = num(row.final_score) + (" ✎" if row.overridden else "")
+            verdict = {True: "green", False: "red"}.get(row.passed, "dim")
             table.add_row(
                 str(i),
-                shorten(row.question_id, 26),
-                shorten(row.topic, 20),
+                shorten(row.question, 34),
+                shorten(row.topic, 14),
                 num(row.auto_score),
                 final,
-                shorten(row.note, 36),
+                Text(row.verdict, style=verdict),
+                shorten(row.note, 30),
                 key=row.question_id,
             )
         peers = self.query_one("#comparison-table", DataTable)

@@ -9,16 +9,19 @@ which screen comes next.
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 from textual import on
 from textual.screen import Screen
 
 from grader import practice
 from grader.bank import Bank
+from grader.locations import history_export_path
 from grader.models import Result
 from grader.tui.base import BaseApp
 from grader.tui.messages import NextQuestion, OpenAttempt, OpenProgress, OpenQuestion, Retry
 from grader.tui.practice.answer import AnswerScreen
+from grader.tui.practice.commands import PracticeCommands
 from grader.tui.practice.questions import QuestionsScreen
 from grader.tui.practice.result import ResultScreen
 
@@ -27,6 +30,7 @@ class PracticeApp(BaseApp):
     """The practice app over one bank, one scorer (or a loader for it) and one store."""
 
     TITLE = "grader practice"
+    COMMANDS = BaseApp.COMMANDS | {PracticeCommands}
 
     def __init__(self, bank: Bank, *, seed: int | None = None, **kwargs) -> None:
         """`seed` makes the random sets reproducible; the other arguments are the base app's
@@ -73,6 +77,43 @@ class PracticeApp(BaseApp):
     def show_grade(self, question_id: str, stored_id: int) -> None:
         """A graded answer opens its score card."""
         self.push_screen(self.attempt_screen(stored_id))
+
+    # ------------------------------------------------------------ commands (the palette's)
+
+    def open_question(self, question_id: str) -> None:
+        """Answer a question (its draft offered back)."""
+        self.push_screen(self.answer_screen(question_id))
+
+    async def show_due(self) -> None:
+        """Back to the list, showing the questions due for review."""
+        await self.back_to_list()
+        self.question_list.action_show("due")
+
+    async def draw_random_set(self) -> None:
+        """Back to the list, with a random set drawn from what its filters show."""
+        await self.back_to_list()
+        self.question_list.action_random_set()
+
+    def open_progress(self) -> None:
+        """Show the progress view."""
+        self.post_message(OpenProgress())
+
+    def toggle_theme(self) -> None:
+        """Switch between the light and dark theme."""
+        self.action_toggle_theme()
+
+    def export_history(self) -> Path:
+        """Write every attempt to a CSV file in the working folder; say where."""
+        path = history_export_path(self.clock())
+        try:
+            path.write_text(
+                practice.history_csv(self.store.attempts(), self.bank.questions), encoding="utf-8"
+            )
+        except OSError as exc:
+            self.notify(f"could not export the history: {exc}", severity="error")
+        else:
+            self.notify(f"exported {len(self.store.attempts())} attempt(s) to {path}")
+        return path
 
     # ------------------------------------------------------------ navigation
 

@@ -9,7 +9,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 from grader.store import Draft
-from grader.tui.display import shorten, when
+from grader.text import shorten
+from grader.tui.display import when
+from grader.tui.widgets import KeyBar
 
 PREVIEW_CHARS = 400
 
@@ -18,8 +20,8 @@ class DraftPrompt(ModalScreen[bool]):
     """Ask whether to restore a draft: dismisses with True (restore) or False (discard)."""
 
     BINDINGS = [
-        Binding("escape", "restore", "Restore"),
-        Binding("ctrl+d", "discard", "Discard"),
+        Binding("escape", "restore", "Restore it"),
+        Binding("ctrl+d", "discard", "Discard it"),
     ]
 
     def __init__(self, draft: Draft) -> None:
@@ -35,8 +37,10 @@ class DraftPrompt(ModalScreen[bool]):
             )
             yield Static(shorten(self.draft.text, PREVIEW_CHARS), id="draft-preview")
             with Horizontal(id="draft-buttons"):
-                yield Button("Restore it", id="restore", variant="primary")
-                yield Button("Discard it", id="discard", variant="error")
+                yield Button("Restore it  esc", id="restore", variant="primary")
+                yield Button("Discard it  ctrl+d", id="discard", variant="error")
+        # The dialog's own keys, in place of the editor's beneath it.
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#restore", Button).focus()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from datetime import datetime
 
 from textual import on
 from textual.app import ComposeResult
@@ -10,12 +11,15 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Header, Input, Label, Select
 
+from grader import practice
 from grader.models import Question
 from grader.practice import QuestionFilter, filter_questions
+from grader.text import shorten
 from grader.tui.base import BaseScreen
+from grader.tui.display import due_label, when
 from grader.tui.messages import OpenProgress, OpenQuestion
 from grader.tui.widgets import KeyBar, ModelStatus, QuestionTable
-from grader.tui.widgets.filters import chosen, level_select, topic_select
+from grader.tui.widgets.filters import ALL, chosen, level_select, topic_select
 
 SHOW_CHOICES = [
     ("All questions", "all"),
@@ -35,7 +39,7 @@ class QuestionsScreen(BaseScreen):
         Binding("enter", "open", "Answer", show=True),
         Binding("slash", "search", "Search"),
         Binding("d", "show('due')", "Due"),
-        Binding("a", "show('all')", "All"),
+        Binding("a", "show('all')", "All (clear filters)"),
         Binding("r", "random_set", "Random set"),
         Binding("p", "progress", "Progress"),
         Binding("q", "app.quit", "Quit", show=False),
@@ -54,14 +58,18 @@ class QuestionsScreen(BaseScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with Horizontal(id="filters"):
+        # Two rows, so that every filter keeps a usable width down to 80 columns.
+        with Horizontal(classes="filter-row"):
             yield level_select("level")
             yield topic_select(self.grader.bank.questions.values(), "topic")
             yield Select(SHOW_CHOICES, value="all", allow_blank=False, id="show")
+        with Horizontal(classes="filter-row"):
             yield Input(placeholder="search  /", id="search")
+            yield Label("set of", id="set-size-label")
             yield Input(str(DEFAULT_SET_SIZE), type="integer", id="set-size", max_length=3)
-            yield Button("Random", id="random", tooltip="Draw a random set of N (r)")
+            yield Button("Random  r", id="random", tooltip="Draw a random set of N (r)")
         yield Label("", id="list-title")
+        yield Label("", id="list-empty", classes="-hidden")
         yield QuestionTable(id="questions")
         yield ModelStatus(id="model-status")
         yield KeyBar()
@@ -112,6 +120,21 @@ class QuestionsScreen(BaseScreen):
         if self.random_set is not None:
             title = f"Random set of {len(questions)} · a: show all · {due_count} due"
         self.query_one("#list-title", Label).update(title)
+        empty = self.query_one("#list-empty", Label)
+        empty.set_class(bool(questions), "-hidden")
+        if not questions:
+            empty.update(self._empty_text(now))
+
+    def _empty_text(self, now: datetime) -> str:
+        """Why the list is empty, and for the due list when the next review is."""
+        if self._listed_filters is None or self._listed_filters.show != "due":
+            return "No question matches these filters · a shows all"
+        upcoming = practice.next_due(self.grader.store.due_dates(), now)
+        if upcoming is None:
+            return "Nothing due: no question has been answered yet · a shows all"
+        question_id, moment = upcoming
+        question = shorten(self.grader.bank.get(question_id).question, 40)
+        return f"Nothing due · next review {due_label(moment, now)} ({when(moment)}): {question}"
 
     @on(Select.Changed)
     @on(Input.Changed, "#search")
@@ -151,9 +174,13 @@ class QuestionsScreen(BaseScreen):
         self.query_one(QuestionTable).focus()
 
     def action_show(self, which: str) -> None:
-        """Show all questions, or only those due for review."""
+        """Show only the questions due for review, or every question (all filters cleared)."""
         select = self.query_one("#show", Select)
         self.random_set = None
+        if which == ALL:
+            self.query_one("#level", Select).value = ALL
+            self.query_one("#topic", Select).value = ALL
+            self.query_one("#search", Input).value = ""
         if select.value == which:
             self.refresh_list()
         else:

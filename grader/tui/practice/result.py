@@ -18,7 +18,9 @@ from grader.tui.widgets import AttemptComparison, KeyBar, ScoreCard
 class ResultScreen(BaseScreen):
     """Shows a stored attempt's score card, and the attempt before it to compare with."""
 
-    AUTO_FOCUS = "#points"  # set while composing: no second paint, as a focus() would cost
+    # The key points take focus in on_mount, before the first paint, without scrolling to
+    # them: Textual's AUTO_FOCUS would centre them on a short screen, scrolling the score away.
+    AUTO_FOCUS = ""
 
     BINDINGS = [
         Binding("r", "retry", "Retry"),
@@ -49,6 +51,9 @@ class ResultScreen(BaseScreen):
                 classes="-hidden",
             )
         yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.set_focus(self.query_one("#points"), scroll_visible=False)
 
     def action_reference(self) -> None:
         """Show or hide the reference answer."""

@@ -9,10 +9,14 @@ from textual.widgets import DataTable
 
 from grader.models import Question
 from grader.store import QuestionStats
-from grader.tui.display import due_label, level_label, score_text, shorten
+from grader.text import shorten
+from grader.tui.display import due_label, level_label, score_text
 
 FIXED_COLUMNS = (("level", 15), ("topic", 20), ("best", 6), ("last", 6), ("review", 9))
 MIN_QUESTION_WIDTH = 30
+TOPIC_MIN_WIDTH = 100
+"""Below this many columns the topic column is left out (the topic filter still works), so
+that the question keeps a readable width at 80 columns."""
 
 
 class QuestionTable(DataTable):
@@ -42,8 +46,13 @@ class QuestionTable(DataTable):
         if self.size.width != self._width and self._now is not None:
             self._rebuild()
 
+    def _fixed_columns(self) -> list[tuple[str, int]]:
+        if self._width >= TOPIC_MIN_WIDTH:
+            return list(FIXED_COLUMNS)
+        return [(name, width) for name, width in FIXED_COLUMNS if name != "topic"]
+
     def _question_width(self) -> int:
-        fixed = sum(w + 2 for _, w in FIXED_COLUMNS) + 2  # cell padding and scrollbar
+        fixed = sum(w + 2 for _, w in self._fixed_columns()) + 2  # cell padding and scrollbar
         return max(MIN_QUESTION_WIDTH, self._width - fixed - 2)
 
     def _rebuild(self) -> None:
@@ -54,22 +63,25 @@ class QuestionTable(DataTable):
         self.clear(columns=True)
         width = self._question_width()
         self.add_column("question", width=width, key="question")
-        for name, column_width in FIXED_COLUMNS:
+        columns = self._fixed_columns()
+        for name, column_width in columns:
             self.add_column(name, width=column_width, key=name)
+        shown = {name for name, _ in columns}
         for question, stat, due, has_draft in self._rows:
             mark = question.pass_mark
             text = Text(shorten(question.question, width - 2))
             if has_draft:
                 text = Text.assemble(("✎ ", "yellow"), shorten(question.question, width - 4))
             review = due_label(due, self._now) if self._now else ""
+            cells = {
+                "level": level_label(question),
+                "topic": shorten(question.topic, FIXED_COLUMNS[1][1]),
+                "best": score_text(stat.best if stat else None, stat and stat.best >= mark),
+                "last": score_text(stat.last if stat else None, stat and stat.last_passed),
+                "review": Text(review, style="bold yellow" if review == "due" else "dim"),
+            }
             self.add_row(
-                text,
-                level_label(question),
-                shorten(question.topic, FIXED_COLUMNS[1][1]),
-                score_text(stat.best if stat else None, stat and stat.best >= mark),
-                score_text(stat.last if stat else None, stat and stat.last_passed),
-                Text(review, style="bold yellow" if review == "due" else "dim"),
-                key=question.id,
+                text, *[cell for name, cell in cells.items() if name in shown], key=question.id
             )
         if current is not None and current in self.question_ids:
             self.move_cursor(row=self.question_ids.index(current))

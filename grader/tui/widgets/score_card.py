@@ -93,20 +93,20 @@ class AnswerView(Static):
         self.update(answer_content(self.result, index))
 
 
-def _point_option(point: PointResult) -> Option:
+def _point_option(point: PointResult, whose: str = "your") -> Option:
     look = STATUS_LOOKS[point.status]
     label = Content.assemble((f"{look.mark} ", look.theme_colour), point.statement)
     if point.status == "partial":
         label = Content.assemble(label, (f" ({look.qualifier})", look.theme_colour))
     elif point.status == "contradicted":
-        label = Content.assemble(label, (" (your answer says the opposite)", "$text-error"))
+        label = Content.assemble(label, (f" ({whose} answer says the opposite)", "$text-error"))
     return Option(label, id=point.id)
 
 
-def point_detail(point: PointResult) -> Content:
+def point_detail(point: PointResult, whose: str = "your") -> Content:
     """One line under the key points: what the answer said about the highlighted one."""
     if point.sentence is None:
-        return Content.styled("Not found in your answer.", "$text-muted")
+        return Content.styled(f"Not found in {whose} answer.", "$text-muted")
     verb = {
         "covered": "Covered by",
         "partial": "Partly covered by",
@@ -115,7 +115,7 @@ def point_detail(point: PointResult) -> Content:
     return Content.assemble((f"{verb} ", "$text-muted"), f"“{point.sentence}”")
 
 
-def _choice_options(question: Question, result: Result) -> list[Option]:
+def _choice_options(question: Question, result: Result, whose: str = "your") -> list[Option]:
     picked = _picked(question, result)
     options = []
     for key, text in question.options.items():
@@ -123,7 +123,7 @@ def _choice_options(question: Question, result: Result) -> list[Option]:
         mark, style = ("✔", "$text-success") if right else ("·", "")
         if key == picked and not right:
             mark, style = "✘", "$text-error"
-        suffix = " (your choice)" if key == picked else ""
+        suffix = f" ({whose} choice)" if key == picked else ""
         options.append(Option(Content.assemble((f"{mark} {key}) ", style), text, suffix), id=key))
     return options
 
@@ -198,10 +198,12 @@ def reference_content(question: Question, result: Result) -> Content:
 class ScoreCard(Vertical):
     """The whole explanation of one Result. `reveal_reference()` shows the model answer."""
 
-    def __init__(self, question: Question, result: Result, **kwargs) -> None:
+    def __init__(self, question: Question, result: Result, whose: str = "your", **kwargs) -> None:
+        """The card of `result`; `whose` names the answer's author ("your", "the candidate's")."""
         super().__init__(**kwargs)
         self.question = question
         self.result = result
+        self.whose = whose
 
     def compose(self) -> ComposeResult:
         result = self.result
@@ -214,16 +216,20 @@ class ScoreCard(Vertical):
             with Vertical(id="points-pane"):
                 if self.question.type == "choice":
                     yield Label("Options", classes="pane-title")
-                    yield OptionList(*_choice_options(self.question, result), id="points")
+                    yield OptionList(
+                        *_choice_options(self.question, result, self.whose), id="points"
+                    )
                 else:
                     yield Label("Key points", classes="pane-title")
-                    yield OptionList(*[_point_option(p) for p in result.points], id="points")
+                    yield OptionList(
+                        *[_point_option(p, self.whose) for p in result.points], id="points"
+                    )
                 if self.question.type != "choice":
                     yield Static("", id="point-detail")
                 findings = findings_content(result)
                 yield Static(findings, id="findings", classes="" if findings else "-hidden")
             with VerticalScroll(id="answer-pane"):
-                yield Label("Your answer", classes="pane-title")
+                yield Label(f"{self.whose.capitalize()} answer", classes="pane-title")
                 yield AnswerView(result, id="answer-view")
                 if result.points:
                     yield Static(
@@ -244,7 +250,7 @@ class ScoreCard(Vertical):
             return
         point = self.result.points[event.option_index]
         self.query_one(AnswerView).select_sentence(point.sentence_index)
-        self.query_one("#point-detail", Static).update(point_detail(point))
+        self.query_one("#point-detail", Static).update(point_detail(point, self.whose))
 
     @property
     def reference_shown(self) -> bool:
