@@ -25,6 +25,8 @@ app = typer.Typer(
 )
 questions_app = typer.Typer(help="Browse the question bank.", no_args_is_help=True)
 app.add_typer(questions_app, name="questions")
+bank_app = typer.Typer(help="Test the bank against answers people marked.", no_args_is_help=True)
+app.add_typer(bank_app, name="bank")
 
 
 out = Console(soft_wrap=True)
