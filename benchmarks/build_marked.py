@@ -44,9 +44,10 @@ def marked_rows() -> list[dict[str, str]]:
     rows = []
     for path in sorted(ANSWER_SUITE.glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        qid = data["question_id"]
         for answer in data["answers"]:
             if answer["kind"] in VERDICTS:
-                rows.append(_row(data["question_id"], answer["text"], "answer_suite", answer["kind"]))
+                rows.append(_row(qid, answer["text"], "answer_suite", answer["kind"]))
     for item in build_answers(load_suite()):
         if item.kind in VERDICTS:
             rows.append(_row(item.question_id, item.text, "adversarial_suite", item.kind))

@@ -330,9 +330,7 @@ def deciders(result: Result) -> list[Decider]:
         return [Decider(kind="choice", id="answer", status=note)]
     essential = [p for p in result.points if p.essential]
     if result.passed:
-        earned = essential or sorted(
-            result.covered_points, key=lambda p: -p.weight * p.credit
-        )[:3]
+        earned = essential or sorted(result.covered_points, key=lambda p: -p.weight * p.credit)[:3]
         return [_point(p) for p in earned]
     found = [
         Decider(kind="flag", id=f, status=FLAG_TEXT.get(f, f)) for f in gaming_flags(result.flags)
@@ -362,7 +360,8 @@ def _point(point: PointResult) -> Decider:
 
 
 def _point_marks(
-    key_points: list[KeyPoint], graded: list[tuple[Mark, Result]]) -> list[PointMarks] | None:
+    key_points: list[KeyPoint], graded: list[tuple[Mark, Result]]
+) -> list[PointMarks] | None:
     """Each key point's agreement with the marker's `points`, over the rows that have them."""
     rows = [(m, r) for m, r in graded if m.points is not None]
     if not rows:
