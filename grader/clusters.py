@@ -6,7 +6,8 @@ whole answer, with its component along the question removed, as the scorer does,
 merely being about the question does not make answers alike) and grouped by scikit-learn's
 agglomerative clustering with average linkage under a cosine distance threshold: every
 cluster's members are, on average, within that distance of each other, so exact and
-near-identical copies always fall together and similar wordings of one idea mostly do.
+near-identical copies always fall together and similar wordings of one idea mostly do. Answers
+the grader passed and answers it failed are never put together.
 
 Cluster ids are `<question_id>#<rank>`, rank 1 being the question's largest cluster.
 """
@@ -33,6 +34,9 @@ if TYPE_CHECKING:
 
 DISTANCE = 0.3
 """Average cosine distance (1 - cosine of question-demoted vectors) under which answers join."""
+SEPARATE = 2.0
+"""The distance between a passed and a failed answer: the most two unit vectors can have, so
+under average linkage no cluster holding both kinds ever forms."""
 NEAR_IDENTICAL = 0.05
 """A cluster whose members are all this close to each other holds copies of one answer."""
 CLUSTER_COLUMNS = ["cluster", "cluster_size", "representative"]
@@ -84,8 +88,11 @@ def cluster_answers(
         vectors = demote(vectors, scorer.embedder.encode([question.question])[0])
         if len(positions) > 1:
             labels = AgglomerativeClustering(
-                n_clusters=None, distance_threshold=distance, metric="cosine", linkage="average"
-            ).fit_predict(vectors)
+                n_clusters=None,
+                distance_threshold=distance,
+                metric="precomputed",
+                linkage="average",
+            ).fit_predict(_distances(vectors, [results[p].passed for p in positions]))
         else:
             labels = np.zeros(1, dtype=int)
         groups = [np.flatnonzero(labels == label) for label in np.unique(labels)]
@@ -93,6 +100,19 @@ def cluster_answers(
         for rank, group in enumerate(groups, start=1):
             clusters.append(_cluster(f"{qid}#{rank}", qid, group, positions, vectors, results))
     return clusters
+
+
+def _distances(vectors: np.ndarray, passed: list[bool]) -> np.ndarray:
+    """Cosine distances, except that a pass and a fail are never close.
+
+    Wording alone would put an answer that reverses every claim with the sound answer it
+    copies the words of; a person marking the cluster once would pass both.
+    """
+    distances = np.clip(1 - vectors @ vectors.T, 0, 2)
+    verdicts = np.array(passed)
+    distances[verdicts[:, None] != verdicts[None, :]] = SEPARATE
+    np.fill_diagonal(distances, 0)
+    return distances
 
 
 def _cluster(

@@ -24,6 +24,7 @@ from grader.batch import (
     load_answers,
     partitions,
 )
+from grader.cli.clustering import ClusterGradesOption, add_override_columns, open_cluster_grades
 from grader.cli.common import (
     BackendOption,
     BankOption,
@@ -37,6 +38,7 @@ from grader.cli.common import (
     progress_bar,
 )
 from grader.cli.evaluation import CalibrationOption, calibrate, load_calibration
+from grader.clusters import apply_decisions
 from grader.distributed import ClusterError, DaskRunner
 from grader.explain import render_result
 from grader.outputs import (
@@ -169,6 +171,7 @@ def grade(
     model: ModelOption = None,
     backend: BackendOption = Backend.auto,
     calibration: CalibrationOption = None,
+    cluster_grades: ClusterGradesOption = None,
 ) -> None:
     """Grade every answer of a file.
 
@@ -202,6 +205,9 @@ def grade(
         raise fail(problem)
     calibrated = job.calibration is not None
     plan = OutputPlan.of(answers, output, format and str(format), escape_formulas, calibrated)
+    decisions = open_cluster_grades(cluster_grades, answers)
+    if decisions:
+        add_override_columns(plan)
     with ExitStack() as stack:
         # The cluster or the model first: a run that cannot grade leaves no output file behind.
         runner = _start(stack, job, answers.rows, dask, workers)
@@ -222,6 +228,8 @@ def grade(
         try:
             with progress_bar(len(rows)) as advance:
                 for _, records in in_order(runner.run(job, partitions(rows, partition_size))):
+                    if decisions:
+                        records = apply_decisions(records, decisions)
                     writer.write(records)
                     tally.add(records, name)
                     advance(len(records))
@@ -239,7 +247,7 @@ def grade(
             raise fail(f"{exc}{kept if output != '-' else ''}") from None
         writer.close()
     err.print(tally.summary(skipped=done.rows if done else 0), highlight=False)
-    if tally.failed or tally.failed_before:
+    if tally.failed or tally.failed_before or (decisions and decisions.problems):
         raise typer.Exit(1)
 
 
@@ -266,6 +274,8 @@ class Tally:
     passed: int = 0
     failed_before: int = 0
     """Failed rows that a resumed output file already held."""
+    overridden: int = 0
+    """Rows that took the grade decided for their cluster."""
 
     def add(self, records: list[dict], name: str) -> None:
         for record in records:
@@ -275,11 +285,15 @@ class Tally:
                 err.print(f"{name}: {record['error']}", highlight=False, markup=False)
             elif record.get("passed"):
                 self.passed += 1
+            if record.get("override_score") is not None:
+                self.overridden += 1
 
     def summary(self, skipped: int) -> str:
         text = f"graded {self.rows - self.failed} of {self.rows} rows ({self.passed} passed)"
         if self.failed:
             text += f"; {self.failed} row(s) failed"
+        if self.overridden:
+            text += f"; {self.overridden} row(s) took their cluster's grade"
         if skipped:
             text += f"; {skipped} row(s) were already in the output"
             if self.failed_before:
