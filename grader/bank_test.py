@@ -239,18 +239,29 @@ def _verdict(value: object, where: str) -> bool | None:
 
 def _score(row: Row, where: str) -> float | None:
     """The row's score on 0-100 (scaled from `max_score` when the file has one)."""
-    raw = row.fields.get("score")
-    if raw is None or str(raw).strip() == "":
+    value = _number(row.fields.get("score"), "score", where)
+    if value is None:
         return None
-    top = row.fields.get("max_score")
-    try:
-        value = float(raw)
-        top = 100.0 if top is None or str(top).strip() == "" else float(top)
-    except ValueError:
-        raise ValueError(f"{where}: score: {raw!r} (out of {top}) is not a number") from None
-    if not (math.isfinite(value) and math.isfinite(top) and top > 0 and 0 <= value <= top):
-        raise ValueError(f"{where}: score: {raw!r} is not between 0 and {top:g}")
+    top = _number(row.fields.get("max_score"), "max_score", where)
+    top = 100.0 if top is None else top
+    if top <= 0:
+        raise ValueError(f"{where}: max_score: {row.fields['max_score']!r} is not above 0")
+    if not 0 <= value <= top:
+        raise ValueError(f"{where}: score: {row.fields['score']!r} is not between 0 and {top:g}")
     return 100 * value / top
+
+
+def _number(value: object, column: str, where: str) -> float | None:
+    """A finite number from a cell, None for an empty one; ValueError naming the cell if not."""
+    if value is None or str(value).strip() == "":
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number):
+        raise ValueError(f"{where}: {column}: {value!r} is not a number")
+    return number
 
 
 # ---------------------------------------------------------------- testing
