@@ -21,16 +21,15 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Literal
 
-import jinja2
 from pydantic import BaseModel
 
 from grader.answers import FLAG_TEXT
 from grader.bank import Bank
 from grader.batch import Row, match_rows
-from grader.locations import TEMPLATES
 from grader.matching import quote
 from grader.models import KeyPoint, PointResult, Result
 from grader.tables import read_table
+from grader.templating import environment
 from grader.verdict import gaming_flags
 
 if TYPE_CHECKING:
@@ -406,13 +405,7 @@ def render(report: BankTestReport, fmt: str) -> str:
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=fmt == "html",  # answers are typed by candidates: never trust them as markup
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
-    )
+    env = environment(autoescape=fmt == "html")
     env.filters.update(percent=percent, quote=quote_answer, cell=md_cell, decider=decider_text)
     # trim_blocks eats the newline after the template's last tag
     return env.get_template(f"bank_test.{fmt}.j2").render(r=report).rstrip("\n") + "\n"

@@ -19,14 +19,13 @@ import statistics
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-import jinja2
 import numpy as np
 from pydantic import BaseModel
 
 from grader.batch import Row, row_record
-from grader.locations import TEMPLATES
 from grader.models import Result
 from grader.tables import read_table
+from grader.templating import environment
 from grader.verdict import passed as passes
 
 if TYPE_CHECKING:
@@ -166,13 +165,7 @@ def cluster_records(
 
 def render_html(name: str, clusters: Sequence[AnswerCluster], results: Sequence[Result]) -> str:
     """An overview page of the clusters to read before deciding grades (self-contained)."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=True,  # answers are typed by candidates: never trust them as markup
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
-    )
+    env = environment()
     by_question: dict[str, list[AnswerCluster]] = {}
     for cluster in clusters:
         by_question.setdefault(cluster.question_id, []).append(cluster)

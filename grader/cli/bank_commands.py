@@ -19,6 +19,7 @@ from grader.cli.common import (
     BackendOption,
     BankOption,
     ModelOption,
+    OutputOption,
     TableFormat,
     app,
     bank_app,
@@ -29,6 +30,7 @@ from grader.cli.common import (
     out,
     progress_bar,
     questions_app,
+    write_text,
 )
 
 
@@ -113,9 +115,7 @@ def bank_test(
     format: Annotated[
         ReportFormat, typer.Option("--format", "-f", help="Report format.")
     ] = ReportFormat.md,
-    output: Annotated[
-        str, typer.Option("--output", "-o", help="Report file, or - for stdout.")
-    ] = "-",
+    output: OutputOption = "-",
     min_agreement: Annotated[
         float | None,
         typer.Option(
@@ -162,13 +162,7 @@ def bank_test(
     if report is None:
         raise fail(f"{path}: no answers to test", code=1)
     text = render(report, str(format))
-    if output == "-":
-        sys.stdout.write(text)
-    else:
-        try:
-            Path(output).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise fail(f"cannot write {output}: {exc.strerror}") from None
+    write_text(output, text)
     summary = (
         f"agreement {100 * report.agreement:.1f}% ({report.agreed} of {report.answers});"
         f" {report.missed_passes} missed pass(es), {report.missed_fails} missed fail(s)"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -12,15 +11,19 @@ import typer
 from grader.backends import Backend
 from grader.batch import MATCH_COLUMNS, AnswerFile, load_answers
 from grader.cli.common import (
+    AnswersArgument,
     BackendOption,
     BankOption,
     ModelOption,
+    OutputOption,
     app,
     err,
     fail,
     open_bank,
     open_scorer,
     progress_bar,
+    read_input,
+    write_text,
 )
 from grader.clusters import (
     CLUSTER_COLUMNS,
@@ -41,13 +44,8 @@ ClusterFormat = StrEnum("ClusterFormat", {f: f for f in (*OUTPUT_FORMATS, "html"
 
 @app.command()
 def cluster(
-    input: Annotated[
-        str,
-        typer.Argument(help="Answers: .csv, .tsv, .xlsx, .jsonl or .parquet; - for stdin."),
-    ],
-    output: Annotated[
-        str, typer.Option("--output", "-o", help="Output file, or - for stdout.")
-    ] = "-",
+    input: AnswersArgument,
+    output: OutputOption = "-",
     format: Annotated[
         ClusterFormat | None,
         typer.Option(
@@ -83,12 +81,9 @@ def cluster(
     Example: grader cluster answers.csv -o clusters.csv
     """
     loaded = open_bank(bank)
-    name = "<stdin>" if input == "-" else input
+    name, data = read_input(input)
     try:
-        data = sys.stdin.buffer.read() if input == "-" else Path(input).read_bytes()
         answers = load_answers(data, name, loaded, "csv" if input == "-" else None)
-    except OSError as exc:
-        raise fail(f"cannot read {name}: {exc.strerror}") from None
     except InputError as exc:
         raise fail(str(exc)) from None
     for row in answers.failed:
@@ -105,7 +100,7 @@ def cluster(
         clusters = []
     kind = str(format) if format else output_format(output, None, answers.format)
     if kind == "html" or (format is None and output.lower().endswith((".html", ".htm"))):
-        _write_text(output, render_html(name, clusters, results))
+        write_text(output, render_html(name, clusters, results))
     else:
         _write_table(answers, output, kind, cluster_records(answers.rows, results, clusters))
     grouped = sum(c.size > 1 for c in clusters)
@@ -117,16 +112,6 @@ def cluster(
     )
     if answers.failed:
         raise typer.Exit(1)
-
-
-def _write_text(output: str, text: str) -> None:
-    if output == "-":
-        sys.stdout.write(text)
-        return
-    try:
-        Path(output).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise fail(f"cannot write {output}: {exc.strerror}") from None
 
 
 def _write_table(answers, output: str, kind: str, records: list[dict[str, object]]) -> None:

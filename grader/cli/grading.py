@@ -7,7 +7,6 @@ import sys
 from contextlib import ExitStack
 from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -26,9 +25,11 @@ from grader.batch import (
 )
 from grader.cli.clustering import ClusterGradesOption, add_override_columns, open_cluster_grades
 from grader.cli.common import (
+    AnswersArgument,
     BackendOption,
     BankOption,
     ModelOption,
+    OutputOption,
     app,
     err,
     fail,
@@ -36,6 +37,7 @@ from grader.cli.common import (
     open_scorer,
     out,
     progress_bar,
+    read_input,
 )
 from grader.cli.evaluation import CalibrationOption, calibrate, load_calibration
 from grader.clusters import apply_decisions
@@ -92,13 +94,8 @@ InputFileFormat = StrEnum("InputFileFormat", {f: f for f in FORMATS})
 
 @app.command()
 def grade(
-    input: Annotated[
-        str,
-        typer.Argument(help="Answers: .csv, .tsv, .xlsx, .jsonl or .parquet; - for stdin."),
-    ],
-    output: Annotated[
-        str, typer.Option("--output", "-o", help="Output file, or - for stdout.")
-    ] = "-",
+    input: AnswersArgument,
+    output: OutputOption = "-",
     format: Annotated[
         OutputFileFormat | None,
         typer.Option(
@@ -186,11 +183,7 @@ def grade(
     if dask and workers:
         raise fail("give --dask ADDRESS or --workers N, not both")
     loaded = open_bank(bank)
-    name = "<stdin>" if input == "-" else input
-    try:
-        data = sys.stdin.buffer.read() if input == "-" else Path(input).read_bytes()
-    except OSError as exc:
-        raise fail(f"cannot read {name}: {exc.strerror}") from None
+    name, data = read_input(input)
     try:
         answers = load_answers(
             data, name, loaded, input_format or ("csv" if input == "-" else None), delimiter,
