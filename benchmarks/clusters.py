@@ -7,8 +7,9 @@ Every marked answer (`marked.csv`: sound, terse, non-native, reversed, shuffled 
 answers, each written apart) is graded once and clustered at each distance. The table shows how
 far the answers are compressed (answers per cluster, clusters of more than one answer) and how
 safe marking a cluster once would be: "marked apart" counts the clusters (and their answers)
-whose members the people who marked them did not all judge alike. A cluster never holds both a pass and a fail of the grader; the risk
-left is the grader's own mistakes and answers that read alike but deserve different marks.
+whose members the people who marked them did not all judge alike. A cluster never holds both a
+pass and a fail of the grader; the risk left is the grader's own mistakes and answers that read
+alike but deserve different marks.
 """
 
 from __future__ import annotations
