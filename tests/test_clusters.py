@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 
@@ -174,3 +175,16 @@ def test_cli_grade_applies_cluster_grades_and_names_bad_decisions(cli, tmp_path,
 
     result = cli("grade", str(source), "--cluster-grades", str(decided))
     assert result.exit_code == 2 and "answers.csv: no cluster column" in result.output
+
+
+def test_the_readme_example_files_work_together(cli, tmp_path):
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    clusters = tmp_path / "clusters.csv"
+    assert cli("cluster", str(examples / "cohort.csv"), "-o", str(clusters)).exit_code == 0
+    found = {r["cluster"] for r in rows_of(clusters)}
+    decided = read_decisions((examples / "decided.csv").read_bytes(), "decided.csv")
+    assert decided.problems == [] and set(decided.by_cluster) <= found
+    graded = tmp_path / "graded.csv"
+    decisions = str(examples / "decided.csv")
+    result = cli("grade", str(clusters), "--cluster-grades", decisions, "-o", str(graded))
+    assert result.exit_code == 0 and "took their cluster's grade" in result.output
