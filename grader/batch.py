@@ -249,21 +249,25 @@ def grade_rows(
         pairs = calibrate_scored(scorer, calibration, results)
         results, raw = [p[0] for p in pairs], [p[1] for p in pairs]
     graded = {id(r): (result, score) for r, result, score in zip(todo, results, raw)}
-    records = []
-    for row in rows:
-        record = {**row.fields, "question_id": row.question_id or "", "matched_by": row.matched_by}
-        if row.error:
-            record.update({c: None for c in result_columns(calibration is not None)})
-            record["error"] = row.error
-        else:
-            result, score = graded[id(row)]
-            record.update(result_record(result))
-            if calibration is not None:
-                record["raw_score"] = score
-        if not row.question_id and "question_id" in row.fields:
-            record["question_id"] = row.fields["question_id"]  # keep what the file said
-        records.append(record)
-    return records
+    calibrated = calibration is not None
+    return [row_record(row, *graded.get(id(row), (None, None)), calibrated) for row in rows]
+
+
+def row_record(
+    row: Row, result: Result | None, raw_score: float | None = None, calibrated: bool = False
+) -> dict[str, object]:
+    """The output record of one row: its fields, its match, and its grade or its error."""
+    record = {**row.fields, "question_id": row.question_id or "", "matched_by": row.matched_by}
+    if result is None:
+        record.update({c: None for c in result_columns(calibrated)})
+        record["error"] = row.error
+    else:
+        record.update(result_record(result))
+        if calibrated:
+            record["raw_score"] = raw_score
+    if not row.question_id and "question_id" in row.fields:
+        record["question_id"] = row.fields["question_id"]  # keep what the file said
+    return record
 
 
 def result_record(result: Result) -> dict[str, object]:

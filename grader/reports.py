@@ -19,10 +19,10 @@ from dataclasses import asdict, dataclass, field
 import jinja2
 
 from grader.answers import FLAG_TEXT, picked_option
-from grader.locations import TEMPLATES
 from grader.models import Question
 from grader.point_status import qualified
 from grader.store import InterviewAnswer, InterviewSession
+from grader.templating import environment
 from grader.text import shorten
 
 FORMATS = ("md", "html", "csv", "json")
@@ -428,13 +428,7 @@ def _explanation(row: AnswerRow) -> list[tuple[str, list[str]]]:
 
 
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=True,  # answers are typed by candidates: never trust them as markup
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
-    )
+    env = environment()
     env.filters["num"] = num
     return env
 

@@ -1,4 +1,4 @@
-"""Commands over the bank itself: validate it, list its questions."""
+"""Commands over the bank itself: validate it, list its questions, test it on marked answers."""
 
 from __future__ import annotations
 
@@ -6,14 +6,33 @@ import csv
 import io
 import json
 import sys
+from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
+from grader.backends import Backend
 from grader.bank import DEFAULT_BANK, check_bank
-from grader.cli.common import BankOption, TableFormat, app, fail, open_bank, out, questions_app
+from grader.cli.common import (
+    BackendOption,
+    BankOption,
+    ModelOption,
+    OutputOption,
+    TableFormat,
+    app,
+    bank_app,
+    err,
+    fail,
+    open_bank,
+    open_scorer,
+    out,
+    progress_bar,
+    questions_app,
+    write_text,
+)
 
 
 @app.command()
@@ -118,3 +137,84 @@ def packed(items: list[str], room: int) -> list[str]:
         else:
             lines.append(item)
     return lines
+
+
+ReportFormat = StrEnum("ReportFormat", {f: f for f in ("md", "html", "json")})
+MARKED_FILE = "marked.csv"
+"""The marked answers a bank ships, in its own folder: what `grader bank test` tests by default."""
+
+
+@bank_app.command("test")
+def bank_test(
+    marked: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Marked answers: answer, question_id or question, passed or score (optional"
+            " max_score, and points: the key points the marker credited). .csv, .tsv, .xlsx,"
+            " .jsonl or .parquet.",
+            show_default="marked.csv in the bank's folder",
+        ),
+    ] = None,
+    bank: BankOption = None,
+    model: ModelOption = None,
+    backend: BackendOption = Backend.auto,
+    format: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="Report format.")
+    ] = ReportFormat.md,
+    output: OutputOption = "-",
+    min_agreement: Annotated[
+        float | None,
+        typer.Option(
+            "--min-agreement",
+            min=0,
+            max=100,
+            help="Exit with code 1 when the grader agrees with the marks on fewer answers than"
+            " this (a percentage).",
+        ),
+    ] = None,
+    questions: Annotated[
+        list[str] | None,
+        typer.Option("--question", "-q", help="Test only this question (repeatable)."),
+    ] = None,
+) -> None:
+    """Grade answers people marked and report, per question, the agreement, the missed passes
+    and missed fails with what decided each, and the key points nothing matches.
+
+    Exit code 1 when a row cannot be used (named by its line) or the agreement is below
+    --min-agreement; every other row is still tested.
+
+    Example: grader bank test marked.csv --min-agreement 90
+    """
+    from grader.bank_test import read_marked, render, test_bank
+    from grader.tables import InputError
+
+    loaded = open_bank(bank)
+    unknown = [q for q in questions or [] if q not in loaded.questions]
+    if unknown:
+        raise fail(f"unknown question id(s) {', '.join(unknown)}; see 'grader questions list'")
+    path = marked or Path(loaded.root) / MARKED_FILE
+    try:
+        found = read_marked(path.read_bytes(), str(path), loaded, questions=questions or ())
+    except OSError as exc:
+        raise fail(f"cannot read {path}: {exc.strerror}") from None
+    except InputError as exc:
+        raise fail(str(exc)) from None
+    for problem in found.problems:
+        err.print(problem, highlight=False, markup=False)
+    scorer = open_scorer(loaded, model, backend) if found.marks else None
+    minimum = None if min_agreement is None else min_agreement / 100
+    with progress_bar(len(found.marks)) as advance:
+        report = test_bank(scorer, found, minimum, advance) if scorer else None
+    if report is None:
+        raise fail(f"{path}: no answers to test", code=1)
+    text = render(report, str(format))
+    write_text(output, text)
+    summary = (
+        f"agreement {100 * report.agreement:.1f}% ({report.agreed} of {report.answers});"
+        f" {report.missed_passes} missed pass(es), {report.missed_fails} missed fail(s)"
+    )
+    err.print(summary, highlight=False)
+    if report.below_minimum:
+        raise fail(f"agreement is below the minimum of {min_agreement:g}%", code=1)
+    if found.problems:
+        raise typer.Exit(1)

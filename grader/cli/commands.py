@@ -1,6 +1,7 @@
 """The whole `grader` command line: importing the command modules registers them on `app`."""
 
 import grader.cli.bank_commands
+import grader.cli.clustering
 import grader.cli.evaluation
 import grader.cli.grading
 import grader.cli.interview

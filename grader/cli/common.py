@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -27,6 +28,8 @@ app = GraderTyper(
 )
 questions_app = GraderTyper(help="Browse the question bank.", no_args_is_help=True)
 app.add_typer(questions_app, name="questions")
+bank_app = typer.Typer(help="Test the bank against answers people marked.", no_args_is_help=True)
+app.add_typer(bank_app, name="bank")
 
 
 out = Console(soft_wrap=True)
@@ -82,6 +85,13 @@ BackendOption = Annotated[
 ]
 
 
+AnswersArgument = Annotated[
+    str,
+    typer.Argument(help="Answers: .csv, .tsv, .xlsx, .jsonl or .parquet; - for stdin."),
+]
+OutputOption = Annotated[str, typer.Option("--output", "-o", help="Output file, or - for stdout.")]
+
+
 class TableFormat(StrEnum):
     table = "table"
     json = "json"
@@ -96,6 +106,26 @@ class OutputFormat(StrEnum):
 def fail(message: str, code: int = 2) -> typer.Exit:
     err.print(f"[bold red]error:[/] {message}", highlight=False)
     return typer.Exit(code)
+
+
+def read_input(source: str) -> tuple[str, bytes]:
+    """The name and the bytes of an input file, or of stdin for "-"; exit 2 if unreadable."""
+    name = "<stdin>" if source == "-" else source
+    try:
+        return name, sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+    except OSError as exc:
+        raise fail(f"cannot read {name}: {exc.strerror}") from None
+
+
+def write_text(output: str, text: str) -> None:
+    """Write a report to the file `output`, or to stdout for "-"; exit 2 if unwritable."""
+    if output == "-":
+        sys.stdout.write(text)
+        return
+    try:
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise fail(f"cannot write {output}: {exc.strerror}") from None
 
 
 def open_bank(path: Path | None) -> Bank:

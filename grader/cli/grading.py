@@ -7,7 +7,6 @@ import sys
 from contextlib import ExitStack
 from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -24,10 +23,13 @@ from grader.batch import (
     load_answers,
     partitions,
 )
+from grader.cli.clustering import ClusterGradesOption, add_override_columns, open_cluster_grades
 from grader.cli.common import (
+    AnswersArgument,
     BackendOption,
     BankOption,
     ModelOption,
+    OutputOption,
     app,
     err,
     fail,
@@ -35,8 +37,10 @@ from grader.cli.common import (
     open_scorer,
     out,
     progress_bar,
+    read_input,
 )
 from grader.cli.evaluation import CalibrationOption, calibrate, load_calibration
+from grader.clusters import apply_decisions
 from grader.distributed import ClusterError, DaskRunner
 from grader.explain import render_result
 from grader.outputs import (
@@ -91,13 +95,8 @@ InputFileFormat = StrEnum("InputFileFormat", {f: f for f in FORMATS})
 
 @app.command()
 def grade(
-    input: Annotated[
-        str,
-        typer.Argument(help="Answers: .csv, .tsv, .xlsx, .jsonl or .parquet; - for stdin."),
-    ],
-    output: Annotated[
-        str, typer.Option("--output", "-o", help="Output file, or - for stdout.")
-    ] = "-",
+    input: AnswersArgument,
+    output: OutputOption = "-",
     format: Annotated[
         OutputFileFormat | None,
         typer.Option(
@@ -170,6 +169,7 @@ def grade(
     model: ModelOption = None,
     backend: BackendOption = Backend.auto,
     calibration: CalibrationOption = None,
+    cluster_grades: ClusterGradesOption = None,
 ) -> None:
     """Grade every answer of a file.
 
@@ -184,11 +184,7 @@ def grade(
     if dask and workers:
         raise fail("give --dask ADDRESS or --workers N, not both")
     loaded = open_bank(bank)
-    name = "<stdin>" if input == "-" else input
-    try:
-        data = sys.stdin.buffer.read() if input == "-" else Path(input).read_bytes()
-    except OSError as exc:
-        raise fail(f"cannot read {name}: {exc.strerror}") from None
+    name, data = read_input(input)
     try:
         answers = load_answers(
             data, name, loaded, input_format or ("csv" if input == "-" else None), delimiter,
@@ -203,6 +199,9 @@ def grade(
         raise fail(problem)
     calibrated = job.calibration is not None
     plan = OutputPlan.of(answers, output, format and str(format), escape_formulas, calibrated)
+    decisions = open_cluster_grades(cluster_grades, answers)
+    if decisions:
+        add_override_columns(plan)
     with ExitStack() as stack:
         # The cluster or the model first: a run that cannot grade leaves no output file behind.
         runner = _start(stack, job, answers.rows, dask, workers)
@@ -223,6 +222,8 @@ def grade(
         try:
             with progress_bar(len(rows)) as advance:
                 for _, records in in_order(runner.run(job, partitions(rows, partition_size))):
+                    if decisions:
+                        records = apply_decisions(records, decisions)
                     writer.write(records)
                     tally.add(records, name)
                     advance(len(records))
@@ -240,7 +241,7 @@ def grade(
             raise fail(f"{exc}{kept if output != '-' else ''}") from None
         writer.close()
     err.print(tally.summary(skipped=done.rows if done else 0), highlight=False)
-    if tally.failed or tally.failed_before:
+    if tally.failed or tally.failed_before or (decisions and decisions.problems):
         raise typer.Exit(1)
 
 
@@ -267,6 +268,8 @@ class Tally:
     passed: int = 0
     failed_before: int = 0
     """Failed rows that a resumed output file already held."""
+    overridden: int = 0
+    """Rows that took the grade decided for their cluster."""
 
     def add(self, records: list[dict], name: str) -> None:
         for record in records:
@@ -276,11 +279,15 @@ class Tally:
                 err.print(f"{name}: {record['error']}", highlight=False, markup=False)
             elif record.get("passed"):
                 self.passed += 1
+            if record.get("override_score") is not None:
+                self.overridden += 1
 
     def summary(self, skipped: int) -> str:
         text = f"graded {self.rows - self.failed} of {self.rows} rows ({self.passed} passed)"
         if self.failed:
             text += f"; {self.failed} row(s) failed"
+        if self.overridden:
+            text += f"; {self.overridden} row(s) took their cluster's grade"
         if skipped:
             text += f"; {skipped} row(s) were already in the output"
             if self.failed_before:
