@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from grader import verdict
+from grader import confidence, verdict
 from grader.features import FEATURE_NAMES, QUESTION_WEIGHT, FeatureExtractor
 from grader.models import Question, Result
 
@@ -187,7 +187,8 @@ def _number(value: object, key: str) -> float:
 
 
 def apply(result: Result, calibrated01: float) -> Result:
-    """The result with its score replaced by the calibrated one (0-100), verdict redone.
+    """The result with its score replaced by the calibrated one (0-100), verdict and its
+    confidence redone.
 
     Gaming flags still cap the score at half the pass mark, so a flagged answer never passes
     whatever the calibration says.
@@ -201,12 +202,13 @@ def apply(result: Result, calibrated01: float) -> Result:
         notes.append(f"calibrated score capped at {score:g}: flagged {gaming[0]}")
     score = round(score, 1)
     notes.append(f"calibrated score; the scorer's own score was {result.score:g}")
-    return replace(
+    calibrated = replace(
         result,
         score=score,
         passed=verdict.passed(score, result.pass_mark, result.flags),
         notes=notes,
     )
+    return confidence.assess(calibrated)
 
 
 def calibrate_results(

@@ -256,6 +256,13 @@ class Result:
     """Why it needs review, in a short sentence."""
 
     @property
+    def borderline(self) -> str | None:
+        """What front ends show for a verdict that needs review: 'borderline (...): reason'."""
+        if not self.needs_review:
+            return None
+        return f"borderline (confidence {self.confidence:.0%}): {self.review_reason}"
+
+    @property
     def covered_points(self) -> list[PointResult]:
         return [p for p in self.points if p.status in ("covered", "partial")]
 

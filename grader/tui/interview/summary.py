@@ -51,6 +51,9 @@ class SummaryScreen(Screen):
                     "\n",
                     ("Agreement ", "bold"),
                     s.agreement.text(),
+                    "\n",
+                    ("Needs your eye ", "bold"),
+                    (s.review_text(), "$text-warning" if s.to_review else ""),
                 ),
                 id="summary-facts",
             )
@@ -66,7 +69,7 @@ class SummaryScreen(Screen):
             ("#", 3),
             ("question", 26),
             ("topic", 20),
-            ("auto", 6),
+            ("auto", 8),
             ("final", 8),
             ("note", 36),
         ):
@@ -77,7 +80,7 @@ class SummaryScreen(Screen):
                 str(i),
                 shorten(row.question_id, 26),
                 shorten(row.topic, 20),
-                num(row.auto_score),
+                num(row.auto_score) + (" ◆" if row.needs_review else ""),
                 final,
                 shorten(row.note, 36),
                 key=row.question_id,
