@@ -20,7 +20,6 @@ user); its reason is a short sentence naming the strongest signal.
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import asdict, dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -28,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from grader import verdict
+from grader.linear_json import number, weights
 from grader.models import Result
 
 FORMAT = "grader-confidence"
@@ -123,25 +123,17 @@ def from_dict(data: object) -> ConfidenceModel:
         raise ConfidenceError(f'not a confidence model (expected "format": "{FORMAT}")')
     if data.get("version") != VERSION:
         raise ConfidenceError(f"unsupported version {data.get('version')!r}; expected {VERSION}")
-    lists = {}
-    for key in ("mean", "scale", "coef"):
-        values = data.get(key)
-        if not isinstance(values, list) or len(values) != len(SIGNALS):
-            raise ConfidenceError(f"{key} must be a list of {len(SIGNALS)} numbers")
-        lists[key] = [_number(v, key) for v in values]
-    numbers = {k: _number(data.get(k), k) for k in ("intercept", "score_error", "review_band")}
-    if numbers["score_error"] <= 0 or any(s <= 0 for s in lists["scale"]):
-        raise ConfidenceError("score_error and scale values must be positive")
+    lists = weights(data, len(SIGNALS), ConfidenceError)
+    numbers = {
+        k: number(data.get(k), k, ConfidenceError)
+        for k in ("intercept", "score_error", "review_band")
+    }
+    if numbers["score_error"] <= 0:
+        raise ConfidenceError("score_error must be positive")
     fitted_on = data.get("fitted_on", {})
     return ConfidenceModel(
         **lists, **numbers, fitted_on=fitted_on if isinstance(fitted_on, dict) else {}
     )
-
-
-def _number(value: object, key: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise ConfidenceError(f"{key} must hold finite numbers, found {value!r}")
-    return float(value)
 
 
 @cache

@@ -139,7 +139,8 @@ def test_fit_sets_the_band_at_the_share_to_review():
         ({"format": "other"}, "not a confidence model"),
         ({"version": 9}, "unsupported version 9"),
         ({"coef": [1.0]}, "coef must be a list of 3 numbers"),
-        ({"score_error": 0}, "score_error and scale values must be positive"),
+        ({"score_error": 0}, "score_error must be positive"),
+        ({"scale": [1.0, 0.0, 1.0]}, "scale values must be positive"),
         ({"intercept": "x"}, "intercept must hold finite numbers"),
     ],
 )

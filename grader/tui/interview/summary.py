@@ -69,7 +69,7 @@ class SummaryScreen(Screen):
             ("#", 3),
             ("question", 26),
             ("topic", 20),
-            ("auto", 8),
+            ("auto", 6),
             ("final", 8),
             ("note", 36),
         ):
@@ -90,7 +90,7 @@ class SummaryScreen(Screen):
             ("candidate", 24),
             ("session", 8),
             ("answered", 9),
-            ("auto", 8),
+            ("auto", 6),
             ("final", 8),
         ):
             peers.add_column(name, width=width, key=name)
