@@ -245,3 +245,38 @@ def test_evaluate_reports_selective_agreement(cli, tmp_path):
     assert 0 <= selective["accuracy_rest"] <= 1 and 0 <= selective["flagged_at_band"] <= 1
     shown = cli("evaluate", str(path), "--folds", "4")
     assert "least confident" in shown.stdout and "gain" in shown.stdout
+
+
+def test_the_practice_score_card_shows_borderline_with_its_reason(
+    bank, scorer, suite, tmp_path, monkeypatch
+):
+    from textual.widgets import Input
+
+    from grader.tui.practice.app import PracticeApp
+    from grader.tui.practice.result import ResultScreen
+    from grader.tui.widgets import QuestionTable, ScoreCard
+
+    from .pilot import run, settle
+
+    monkeypatch.setenv("GRADER_DATA_DIR", str(tmp_path / "data"))
+
+    async def answer_epoch():
+        app = PracticeApp(bank, seed=7, load_scorer=lambda: scorer)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("slash")
+            app.screen.query_one("#search", Input).value = "epoch"
+            await pilot.press("enter")
+            await pilot.pause()
+            assert app.screen.query_one(QuestionTable).question_ids[0] == "epoch"
+            await pilot.press("enter")
+            await pilot.pause()
+            app.focused.insert(suite["epoch"][2]["text"])
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert isinstance(app.screen, ResultScreen)
+            assert app.screen.query_one(ScoreCard).result.needs_review
+            findings = str(app.screen.query_one("#findings").render())
+            assert findings.startswith("◆ borderline (confidence 50%): similarity 0.95")
+
+    run(answer_epoch())
