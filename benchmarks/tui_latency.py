@@ -161,15 +161,15 @@ def score_seconds(answers: int, backend: str) -> tuple[dict[str, list[float]], f
     Each mode gets its own `answers` questions (a good answer from the answer suite each), the
     modes taking turns. The first answer to a question also embeds the question's own texts.
     """
-    from grader.tui.app import GraderApp
-    from grader.tui.screens.answer import DRAFT_DELAY, PASTE_CHARS
-    from grader.tui.screens.questions import QuestionsScreen
-    from grader.tui.screens.result import ResultScreen
     from textual.widgets import Input, TextArea
 
     from benchmarks.gaming import suite_answers
     from grader.bank import load_bank
     from grader.startup import load_scorer
+    from grader.tui.app import GraderApp
+    from grader.tui.screens.answer import DRAFT_DELAY, PASTE_CHARS
+    from grader.tui.screens.questions import QuestionsScreen
+    from grader.tui.screens.result import ResultScreen
     from grader.tui.widgets import ScoreCard
 
     bank = load_bank()
