@@ -29,10 +29,13 @@ REPO = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = REPO.parent / "shared" / "datasets"
 
 
-def arguments(description: str) -> argparse.Namespace:
+def arguments(description: str, switches: dict[str, str] | None = None) -> argparse.Namespace:
+    """--data and --model, and each of `switches` (--name: help) as an on/off option."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder of the data sets")
     parser.add_argument("--model", default=None, help="sentence-transformer name or path")
+    for name, text in (switches or {}).items():
+        parser.add_argument(f"--{name}", action="store_true", help=text)
     return parser.parse_args()
 
 

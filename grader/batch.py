@@ -170,6 +170,8 @@ class GradingJob:
     model: str | None = None
     backend: Backend = Backend.auto
     calibration: Calibration | None = None
+    review_band: float | None = None
+    """Confidence below which a verdict needs review; the confidence model's own when None."""
 
     @property
     def key(self) -> str:
@@ -221,7 +223,7 @@ def grade_partition(job: GradingJob, rows: Sequence[Row]) -> list[dict[str, obje
     """Grade `rows` (in one process, or on a Dask worker) and return their output records."""
     todo = [r for r in rows if not r.error]
     scorer = scorer_for(job) if todo else None
-    return grade_rows(scorer, rows, job.calibration)
+    return grade_rows(scorer, rows, job.calibration, review_band=job.review_band)
 
 
 def grade_rows(
@@ -229,11 +231,13 @@ def grade_rows(
     rows: Sequence[Row],
     calibration: Calibration | None = None,
     progress: Callable[[int], None] | None = None,
+    review_band: float | None = None,
 ) -> list[dict[str, object]]:
     """The output record of every row, in order: its fields, its match and its grade.
 
     With a calibration, `score` and `passed` are the calibrated ones and `raw_score` keeps the
-    scorer's own. Records are typed (numbers, booleans); writers format them.
+    scorer's own. `review_band` decides `needs_review` (see grader.confidence). Records are
+    typed (numbers, booleans); writers format them.
     """
     todo = [r for r in rows if not r.error]
     results: list[Result] = []
@@ -248,6 +252,10 @@ def grade_rows(
 
         pairs = calibrate_scored(scorer, calibration, results)
         results, raw = [p[0] for p in pairs], [p[1] for p in pairs]
+    if review_band is not None:
+        from grader.confidence import assess
+
+        results = [assess(r, review_band) for r in results]
     graded = {id(r): (result, score) for r, result, score in zip(todo, results, raw)}
     calibrated = calibration is not None
     return [row_record(row, *graded.get(id(row), (None, None)), calibrated) for row in rows]
@@ -271,8 +279,9 @@ def row_record(
 
 
 def result_record(result: Result) -> dict[str, object]:
-    """The result columns of a graded row, typed (`passed` a boolean, no error)."""
-    return {**result_row(result), "passed": result.passed, "error": None}
+    """The result columns of a graded row, typed (`passed`, `needs_review` booleans, no error)."""
+    typed = {"passed": result.passed, "needs_review": result.needs_review, "error": None}
+    return {**result_row(result), **typed}
 
 
 class LocalRunner:

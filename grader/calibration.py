@@ -10,15 +10,15 @@ validated when loaded.
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from grader import verdict
+from grader import confidence, verdict
 from grader.features import FEATURE_NAMES, QUESTION_WEIGHT, FeatureExtractor
+from grader.linear_json import number, weights
 from grader.models import Question, Result
 
 if TYPE_CHECKING:
@@ -153,16 +153,11 @@ def from_dict(data: object) -> Calibration:
         raise CalibrationError(
             f"unknown feature(s) {', '.join(map(str, unknown))}; known: {', '.join(FEATURE_NAMES)}"
         )
-    numbers = {}
-    for key in ("mean", "scale", "coef"):
-        values = data.get(key)
-        if not isinstance(values, list) or len(values) != len(features):
-            raise CalibrationError(f"{key} must be a list of {len(features)} numbers")
-        numbers[key] = [_number(v, key) for v in values]
-    if any(s <= 0 for s in numbers["scale"]):
-        raise CalibrationError("scale values must be positive")
-    intercept = _number(data.get("intercept"), "intercept")
-    weight = _number(data.get("question_weight", QUESTION_WEIGHT), "question_weight")
+    numbers = weights(data, len(features), CalibrationError)
+    intercept = number(data.get("intercept"), "intercept", CalibrationError)
+    weight = number(
+        data.get("question_weight", QUESTION_WEIGHT), "question_weight", CalibrationError
+    )
     if not 0 <= weight <= 1:
         raise CalibrationError("question_weight must be between 0 and 1")
     extra = set(data) - {"format", "version", *Calibration.__dataclass_fields__}
@@ -180,14 +175,9 @@ def from_dict(data: object) -> Calibration:
     )
 
 
-def _number(value: object, key: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise CalibrationError(f"{key} must hold finite numbers, found {value!r}")
-    return float(value)
-
-
 def apply(result: Result, calibrated01: float) -> Result:
-    """The result with its score replaced by the calibrated one (0-100), verdict redone.
+    """The result with its score replaced by the calibrated one (0-100), verdict and its
+    confidence redone.
 
     Gaming flags still cap the score at half the pass mark, so a flagged answer never passes
     whatever the calibration says.
@@ -201,12 +191,13 @@ def apply(result: Result, calibrated01: float) -> Result:
         notes.append(f"calibrated score capped at {score:g}: flagged {gaming[0]}")
     score = round(score, 1)
     notes.append(f"calibrated score; the scorer's own score was {result.score:g}")
-    return replace(
+    calibrated = replace(
         result,
         score=score,
         passed=verdict.passed(score, result.pass_mark, result.flags),
         notes=notes,
     )
+    return confidence.assess(calibrated)
 
 
 def calibrate_results(

@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from grader import confidence, verdict
 from grader.answers import check_answer
 from grader.bank import Bank, bank_from_questions, normalise_question
 from grader.batch import InputError, read_csv
 from grader.calibration import fit, is_binary
-from grader.features import FeatureExtractor
+from grader.features import FEATURE_NAMES, FeatureExtractor
 from grader.models import FieldError, Question, Result
 from grader.scoring import Scorer
 
@@ -337,6 +338,78 @@ def out_of_fold(
     return predicted
 
 
+def pass_line(y01: np.ndarray) -> float:
+    """Where a 0-1 score turns into a pass: one half for right/wrong grades (as in accuracy),
+    else the default pass mark."""
+    return 0.5 if is_binary(y01) else verdict.DEFAULT_PASS_MARK / 100
+
+
+def verdict_signals(
+    predicted01: np.ndarray, X: np.ndarray, line: float, score_error: float
+) -> np.ndarray:
+    """The confidence signals (confidence.SIGNALS) of calibrated verdicts at `line`."""
+    raw_cosine = X[:, FEATURE_NAMES.index("raw_cosine")]
+    return np.array(
+        [
+            confidence.signals(100 * p, 100 * line, p >= line, c, score_error)
+            for p, c in zip(predicted01, raw_cosine)
+        ]
+    ).reshape(len(predicted01), len(confidence.SIGNALS))
+
+
+def fit_confidence(
+    X: np.ndarray, y01: np.ndarray, train: np.ndarray, groups: Sequence[str], folds: int = 5
+) -> confidence.ConfidenceModel:
+    """A confidence model fitted on the `train` rows only.
+
+    Its verdicts come from calibrations cross-validated by question within `train`, so the
+    model learns how often a verdict on an unseen question is right, not a seen one.
+    """
+    groups = np.asarray(groups)
+    inner = plan(groups[train], folds=folds)
+    if not inner:
+        raise confidence.ConfidenceError("too few questions to cross-validate a confidence model")
+    predicted = out_of_fold(X[train], y01[train], inner[0])
+    line = pass_line(y01)
+    error = float(np.sqrt(np.mean((100 * (predicted - y01[train])) ** 2))) or 1.0
+    rows = verdict_signals(predicted, X[train], line, error)
+    return confidence.fit(rows, (predicted >= line) == (y01[train] >= line), error)
+
+
+def selective(
+    X: np.ndarray,
+    y01: np.ndarray,
+    predicted: np.ndarray,
+    holdout: Holdout,
+    groups: Sequence[str],
+    share: float = 0.2,
+) -> dict:
+    """Selective agreement on the holdout's rows: the verdicts' accuracy, all of them and the
+    rest once the least confident `share` is set aside, plus the share the fitted review band
+    flags. Each fold's confidence model is fitted on its training rows only."""
+    line = pass_line(y01)
+    confident = np.full(len(y01), np.nan)
+    bands = []
+    for fold in holdout.folds:
+        try:
+            model = fit_confidence(X, y01, fold.train, groups)
+        except confidence.ConfidenceError:
+            return {}
+        rows = verdict_signals(predicted[fold.test], X[fold.test], line, model.score_error)
+        confident[fold.test] = model.predict(rows)
+        bands.append(model.review_band)
+    idx = holdout.rows
+    right = (predicted[idx] >= line) == (y01[idx] >= line)
+    report = confidence.selective_agreement(right, confident[idx], share)
+    flagged = confident[idx] < float(np.median(bands))
+    report["review_band"] = round(float(np.median(bands)), 4)
+    report["flagged_at_band"] = round(float(flagged.mean()), 4)
+    report["accuracy_unflagged"] = (
+        round(float(right[~flagged].mean()), 4) if (~flagged).any() else None
+    )
+    return report
+
+
 def evaluate(
     rows: Sequence[GradedRow],
     results: Sequence[Result],
@@ -377,6 +450,7 @@ def evaluate(
                 "calibrated": agreement(
                     score[idx], predicted[idx] * max_score[idx], max_score[idx]
                 ),
+                "selective": selective(X, y01, predicted, holdout, groups),
             }
         )
     return report

@@ -21,6 +21,9 @@ RESULT_COLUMNS = [
     "missing_points",
     "misconceptions",
     "flags",
+    "confidence",
+    "needs_review",
+    "review_reason",
     "model",
     "bank_version",
     "error",
@@ -43,6 +46,9 @@ def result_row(result: Result) -> dict[str, object]:
         ),
         "misconceptions": "; ".join(m.id for m in result.misconceptions),
         "flags": "; ".join(result.flags),
+        "confidence": result.confidence,
+        "needs_review": str(result.needs_review).lower(),
+        "review_reason": result.review_reason or "",
         "model": result.model,
         "bank_version": result.bank_version,
         "error": "",
@@ -63,6 +69,8 @@ def render_result(result: Result, question_text: str | None = None) -> Panel:
         (f"{result.score:g}", "bold"), f" / 100   pass mark {result.pass_mark:g}   ", verdict
     )
     parts: list = [head]
+    if result.borderline:
+        parts.append(Text(f"◆ {result.borderline}", style="bold yellow"))
     if result.points:
         parts.append(
             Text(

@@ -245,6 +245,22 @@ class Result:
     notes: list[str] = field(default_factory=list)
     model: str = ""
     bank_version: str = ""
+    margins: dict[str, float] = field(default_factory=dict)
+    """How far each cosine that decided an essential point, a misconception or a flag was from
+    its threshold ("point:<id>", "misconception:<id>", "flag:<name>"; positive when it was met)."""
+    confidence: float = 1.0
+    """How likely the pass/fail verdict is right, 0-1 (see grader.confidence)."""
+    needs_review: bool = False
+    """True when the verdict could go either way: a person should look at it."""
+    review_reason: str | None = None
+    """Why it needs review, in a short sentence."""
+
+    @property
+    def borderline(self) -> str | None:
+        """What front ends show for a verdict that needs review: 'borderline (...): reason'."""
+        if not self.needs_review:
+            return None
+        return f"borderline (confidence {self.confidence:.0%}): {self.review_reason}"
 
     @property
     def covered_points(self) -> list[PointResult]:

@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 
 OUTPUT_FORMATS = ("csv", "tsv", "jsonl", "xlsx", "parquet")
 RESUMABLE = ("csv", "tsv", "jsonl")
-NUMBER_COLUMNS = ("score", "raw_score", "pass_mark", "similarity", "coverage")
+NUMBER_COLUMNS = ("score", "raw_score", "pass_mark", "similarity", "coverage", "confidence")
+BOOLEAN_COLUMNS = ("passed", "needs_review")
 
 # OWASP's advice for CSV injection: a spreadsheet runs a cell that starts with one of these
 # as a formula; a leading apostrophe makes it text again, and shows as nothing.
@@ -211,7 +212,7 @@ class ParquetWriter(Writer):
         self.spreadsheet = False
         super().__init__(columns, [], False)
         self.pa = pa
-        kinds = {c: pa.float64() for c in NUMBER_COLUMNS} | {"passed": pa.bool_()}
+        kinds = {c: pa.float64() for c in NUMBER_COLUMNS} | {c: pa.bool_() for c in BOOLEAN_COLUMNS}
         self.schema = pa.schema([(c, kinds.get(c, pa.string())) for c in columns])
         self.writer = pq.ParquetWriter(path, self.schema)
 

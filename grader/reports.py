@@ -62,6 +62,10 @@ class AnswerRow:
     misconceptions: list[str] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
     scorer_notes: list[str] = field(default_factory=list)
+    confidence: float | None = None
+    needs_review: bool = False
+    """The automatic verdict could go either way: it needs the interviewer's eye."""
+    review_reason: str | None = None
 
     @property
     def decided(self) -> bool:
@@ -148,6 +152,17 @@ class Summary:
     recommendation: str
 
     @property
+    def to_review(self) -> list[AnswerRow]:
+        """The answers whose automatic verdict could go either way."""
+        return [r for r in self.rows if r.needs_review]
+
+    def review_text(self) -> str:
+        """One line for people: which answers need the interviewer's eye, and why."""
+        if not self.to_review:
+            return "none: every automatic verdict is confident"
+        return "; ".join(f"{r.question_id} ({r.review_reason})" for r in self.to_review)
+
+    @property
     def percent(self) -> float:
         """The final total as a share of the maximum, in percent."""
         return 100 * self.total_final / self.max_total if self.max_total else 0.0
@@ -184,6 +199,9 @@ def answer_row(
             ],
             "flags": [f"{f}: {FLAG_TEXT.get(f, f)}" for f in result.flags],
             "scorer_notes": list(result.notes),
+            "confidence": result.confidence,
+            "needs_review": result.needs_review,
+            "review_reason": result.review_reason,
         }
     return AnswerRow(
         **{**base, **extra},
@@ -295,6 +313,7 @@ def to_json(summary: Summary, comparison: Sequence[ComparisonRow]) -> str:
     data = asdict(summary)
     data["percent"] = round(summary.percent, 1)
     data["agreement"]["text"] = summary.agreement.text()
+    data["needs_review"] = [r.question_id for r in summary.to_review]
     data["comparison"] = [asdict(row) for row in comparison]
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
@@ -317,6 +336,9 @@ CSV_COLUMNS = [
     "missing_points",
     "misconceptions",
     "flags",
+    "confidence",
+    "needs_review",
+    "review_reason",
 ]
 
 
@@ -345,6 +367,9 @@ def to_csv(summary: Summary, comparison: Sequence[ComparisonRow]) -> str:
                 "missing_points": "; ".join(row.missing),
                 "misconceptions": "; ".join(row.misconceptions),
                 "flags": "; ".join(row.flags),
+                "confidence": "" if row.confidence is None else row.confidence,
+                "needs_review": int(row.needs_review),
+                "review_reason": row.review_reason or "",
             }
         )
     return buffer.getvalue()
@@ -374,6 +399,7 @@ def to_markdown(summary: Summary, comparison: Sequence[ComparisonRow]) -> str:
         f"- Strongest topic: {topic_label(s, s.strongest)}"
         f" · weakest topic: {topic_label(s, s.weakest)}",
         f"- Agreement with the automatic scores: {s.agreement.text()}",
+        f"- Needs your eye: {_md_cell(s.review_text())}",
         "",
         "## Scores",
         "",
@@ -382,9 +408,10 @@ def to_markdown(summary: Summary, comparison: Sequence[ComparisonRow]) -> str:
     ]
     for i, row in enumerate(s.rows, start=1):
         final = num(row.final_score) + (" (overridden)" if row.overridden else "")
+        auto = num(row.auto_score) + (" ◆ review" if row.needs_review else "")
         out.append(
             f"| {i} | {_md_cell(row.short_question)} | {_md_cell(row.topic)} "
-            f"| {num(row.auto_score)} | {final} | {row.verdict} | {_md_cell(row.note)} |"
+            f"| {auto} | {final} | {row.verdict} | {_md_cell(row.note)} |"
         )
     if len(comparison) > 1:
         out += ["", "## Candidates on the same question set", ""]
@@ -403,6 +430,8 @@ def to_markdown(summary: Summary, comparison: Sequence[ComparisonRow]) -> str:
             f"Automatic score: {num(row.auto_score)} · final score: {num(row.final_score)}"
             + (" (overridden by the interviewer)" if row.overridden else "")
         )
+        if row.needs_review:
+            out += ["", f"**Needs your eye**: {row.review_reason}"]
         for title, items in _explanation(row):
             out += ["", f"{title}:", *[f"- {item}" for item in items]]
         if row.note:

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from grader import verdict, word_order
+from grader import confidence, verdict, word_order
 from grader.answers import FLAG_TEXT, check_answer, picked_option
 from grader.bank import Bank
 from grader.claims import Pair, Side, asserts, contradicts, negate, roles_swapped
@@ -271,7 +271,10 @@ class Scorer:
             z is None or z >= SCRAMBLED_SENTENCE or len(words(s)) < SCRAMBLED_SENTENCE_WORDS
             for s, z in zip(sentences, order)
         ]
-        misconceptions = self._misconceptions(question, sentences, sentence_vecs, prepared, ordered)
+        margins: dict[str, float] = {}
+        misconceptions = self._misconceptions(
+            question, sentences, sentence_vecs, prepared, ordered, margins
+        )
         wrong_sentences = {m.sentence_index for m in misconceptions}
         points = self._points(
             question, sentences, sentence_vecs, prepared, wrong_sentences, ordered
@@ -285,7 +288,8 @@ class Scorer:
         raw = 100 * (sim_w * similarity + cov_w * (coverage if points else 0.0))
         quality = max(0.0, min(100.0, raw - sum(m.penalty for m in misconceptions)))
 
-        flags = self._flags(question, answer, sentences, whole_vec, coverage, order)
+        flags = self._flags(question, answer, sentences, whole_vec, coverage, order, margins)
+        margins.update(_essential_margins(points))
         notes = [f"{m.id}: -{m.penalty:g} for stating a misconception" for m in misconceptions]
         essential = [p for p in points if p.essential]
         score = quality
@@ -302,7 +306,7 @@ class Scorer:
                 notes.append(f"score capped at {cap:g}: {FLAG_TEXT[gaming[0]]}")
                 score = cap
         score = round(score, 1)
-        return Result(
+        result = Result(
             question_id=question.id,
             answer=answer,
             score=score,
@@ -319,7 +323,9 @@ class Scorer:
             notes=notes,
             model=self.embedder.label,
             bank_version=self.bank.version,
+            margins={k: round(v, 4) for k, v in margins.items()},
         )
+        return confidence.assess(result)
 
     def _points(
         self,
@@ -398,7 +404,10 @@ class Scorer:
         sentence_vecs: np.ndarray,
         prepared: _Prepared,
         ordered: list[bool],
+        margins: dict[str, float],
     ) -> list[MisconceptionHit]:
+        """The misconceptions the answer asserts; `margins` gets how narrowly each one decided
+        by meaning was asserted, or (within confidence.EDGE) was not."""
         if question.rubric is None or not question.rubric.misconceptions:
             return []
         sims = sentence_vecs @ prepared.misconceptions.T
@@ -408,12 +417,14 @@ class Scorer:
         # A wrong claim must be closer to the misconception than to any right point.
         right = (sentence_vecs @ prepared.points.T).max(axis=1)
         hits = []
+        topic, pairs = prepared.question_terms, prepared.contrasts
         for j, wrong in enumerate(question.rubric.misconceptions):
+            # By how much the closest sentence beats (or misses) the bar for meaning.
+            bar = np.maximum(np.maximum(MISCONCEPTION_MATCH, right), denied[:, j])
             for i in np.argsort(-sims[:, j]):
                 if not ordered[i]:
                     continue
                 sentence = sentences[i]
-                topic, pairs = prepared.question_terms, prepared.contrasts
                 # Only where the sentence asserts it: not inside a denial, a contrast, a
                 # reported belief or a clause about something else.
                 by_pattern = any(
@@ -431,7 +442,21 @@ class Scorer:
                     hits.append(
                         MisconceptionHit(wrong.id, wrong.statement, wrong.penalty, sentence, int(i))
                     )
+                    if by_meaning and not by_pattern:
+                        margins[f"misconception:{wrong.id}"] = float(sims[i, j] - bar[i])
                     break
+            else:
+                near = [
+                    i
+                    for i in range(len(sentences))
+                    if ordered[i]
+                    and -confidence.EDGE < sims[i, j] - bar[i] < 0
+                    and prepared.distinctive[j] & set(content_stems(sentences[i]))
+                    and asserts(sentences[i], wrong.statement, None, topic, pairs)
+                ]
+                if near:
+                    i = max(near, key=lambda k: sims[k, j] - bar[k])
+                    margins[f"misconception:{wrong.id}"] = float(sims[i, j] - bar[i])
         return hits
 
     def _flags(
@@ -442,6 +467,7 @@ class Scorer:
         whole_vec: np.ndarray,
         coverage: float,
         order: list[float | None],
+        margins: dict[str, float],
     ) -> list[str]:
         flags = []
         tokens = words(answer)
@@ -467,16 +493,21 @@ class Scorer:
             len(tokens) >= 10 and any(_scrambled(tokens, ref) for ref in prepared.reference_words)
         ):
             flags.append("shuffled_words")
-        if self._is_off_topic(question, whole_vec, coverage):
+        off_topic = self._off_topic_margin(question, whole_vec, coverage)
+        margins["flag:off_topic"] = off_topic
+        if off_topic > 0:
             flags.append("off_topic")
         min_words = question.rubric.min_words if question.rubric else 5
         if len(tokens) < min_words:
             flags.append("too_short")
         return flags
 
-    def _is_off_topic(self, question: Question, whole_vec: np.ndarray, coverage: float) -> bool:
-        """Far from every reference, or closer to another question's references: a little
-        when the answer covers hardly any point, clearly whatever it covers.
+    def _off_topic_margin(
+        self, question: Question, whole_vec: np.ndarray, coverage: float
+    ) -> float:
+        """Off topic when positive: far from every reference, or closer to another question's
+        references, a little when the answer covers hardly any point, clearly whatever it
+        covers. The value is how far the deciding cosine is past (or short of) its threshold.
 
         Plain (not demoted) cosines: here the subject is exactly what matters.
         """
@@ -484,9 +515,28 @@ class Scorer:
         own = max(c for c, owner in zip(cos, self._ref_owner) if owner == question.id)
         others = [c for c, owner in zip(cos, self._ref_owner) if owner != question.id]
         gap = max(others) - own if others else -1.0
-        if gap > OFF_TOPIC_CLEAR:
-            return True
-        return coverage < 0.25 and (own < OFF_TOPIC_COSINE or gap > OFF_TOPIC_MARGIN)
+        margin = gap - OFF_TOPIC_CLEAR
+        if coverage < 0.25:
+            margin = max(margin, OFF_TOPIC_COSINE - own, gap - OFF_TOPIC_MARGIN)
+        # Exactly at a threshold is not past it.
+        return float(margin) if margin != 0 else -1e-9
+
+
+def _essential_margins(points: list[PointResult]) -> dict[str, float]:
+    """How far each essential point decided by meaning alone was from being stated or not.
+
+    A point matched by its words (a synonym, an acronym) is stated whatever its cosine, and
+    one left out although close (its sentence states a misconception, or speaks to another
+    point) was not decided by its cosine either.
+    """
+    return {
+        f"point:{p.id}": p.similarity - POINT_PARTIAL
+        for p in points
+        if p.essential
+        and not p.lexical
+        and p.status != "contradicted"
+        and (p.status != "missing") == (p.similarity >= POINT_PARTIAL)
+    }
 
 
 def _distinctive_words(question: Question) -> list[set[str]]:

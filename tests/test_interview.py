@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import numpy as np
@@ -329,6 +330,30 @@ def test_report_errors_are_clear(filled, tmp_path):
     assert result.exit_code == 2
     result = CliRunner().invoke(cli_app, ["report", "Ada", "-o", str(tmp_path / "no" / "x.md")])
     assert result.exit_code == 2 and "cannot write" in result.output
+
+
+def test_reports_name_the_answers_that_need_review(filled, bank):
+    session = interview.start_session(filled, "Cy", SET.question_ids, SET.name, now=T0)
+    doubtful = replace(
+        fixed_result("dropout", "It drops units at random while training.", 62),
+        confidence=0.41,
+        needs_review=True,
+        review_reason="score 62 is 2.0 from the pass mark 60 (scores err by about 41)",
+    )
+    filled.save_interview_result(session.id, doubtful, now=T0)
+    filled.save_interview_result(session.id, fixed_result("learning-rate", GOOD, 90), now=T0)
+    summary, comparison = session_summary(filled, session, bank.questions)
+    assert [r.question_id for r in summary.to_review] == ["dropout"]
+    assert summary.review_text() == f"dropout ({doubtful.review_reason})"
+    markdown = render(summary, comparison, "md")
+    assert f"- Needs your eye: dropout ({doubtful.review_reason})" in markdown
+    assert "| 62 ◆ review |" in markdown and "**Needs your eye**: score 62" in markdown
+    html = render(summary, comparison, "html")
+    assert "<dt>Needs your eye</dt><dd>dropout (score 62" in html
+    rows = {r["question_id"]: r for r in csv.DictReader(io.StringIO(render(summary, [], "csv")))}
+    assert rows["dropout"]["needs_review"] == "1" and rows["dropout"]["confidence"] == "0.41"
+    assert rows["learning-rate"]["needs_review"] == "0"
+    assert json.loads(render(summary, comparison, "json"))["needs_review"] == ["dropout"]
 
 
 def test_render_rejects_unknown_format(filled, bank):

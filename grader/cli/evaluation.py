@@ -133,7 +133,33 @@ def _tables(report: dict) -> list[Table]:
             if which in test_set:
                 table.add_row(which, *[_cell(test_set[which], m) for m in shown])
         tables.append(table)
+        if test_set.get("selective"):
+            tables.append(_selective_table(test_set["name"], test_set["selective"]))
     return tables
+
+
+def _selective_table(name: str, report: dict) -> Table:
+    """Selective agreement of the calibrated verdicts: all of them against the confident ones."""
+    table = Table(
+        title=f"{name}: calibrated pass/fail verdicts, the least confident "
+        f"{report['set_aside']:.0%} set aside",
+        title_justify="left",
+    )
+    for column in ("n", "all", "rest", "set aside", "gain", "review band", "flagged", "unflagged"):
+        table.add_column(column, justify="right", no_wrap=True)
+    unflagged = report["accuracy_unflagged"]
+    set_aside = report["accuracy_set_aside"]
+    table.add_row(
+        str(report["n"]),
+        f"{report['accuracy_all']:.3f}",
+        f"{report['accuracy_rest']:.3f}",
+        "" if set_aside is None else f"{set_aside:.3f}",
+        f"{100 * report['gain']:+.1f} pts",
+        f"{report['review_band']:.3f}",
+        f"{report['flagged_at_band']:.0%}",
+        "" if unflagged is None else f"{unflagged:.3f}",
+    )
+    return table
 
 
 def _finish(graded: GradedFile) -> None:
@@ -157,7 +183,10 @@ def evaluate_command(
     Prints Pearson r, Spearman rho, RMSE (on the file's scale), quadratic weighted kappa and,
     for 0/1 scores, accuracy and macro-F1: for the scorer's own score, and for the score
     calibrated on features, fitted by cross-validation grouped by question (or on the train
-    split) and tested only on questions or rows it did not see.
+    split) and tested only on questions or rows it did not see. Then selective agreement: how
+    often the calibrated pass/fail verdicts agree with the human ones, all of them and the rest
+    once the least confident 20% are set aside (the confidence model fitted like the
+    calibration, never on the rows it is tested on).
 
     Example: grader evaluate ../shared/datasets/mohler2011.csv
     """

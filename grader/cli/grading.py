@@ -170,14 +170,26 @@ def grade(
     backend: BackendOption = Backend.auto,
     calibration: CalibrationOption = None,
     cluster_grades: ClusterGradesOption = None,
+    review_band: Annotated[
+        float | None,
+        typer.Option(
+            "--review-band",
+            min=0.0,
+            max=1.0,
+            help="Flag needs_review below this confidence: higher flags more answers.",
+            show_default="the confidence model's, about a fifth of verdicts",
+        ),
+    ] = None,
 ) -> None:
     """Grade every answer of a file.
 
     Columns: answer, and question_id or question (the text: close wordings match, see the
     README); optional answer_id, candidate; every other column is kept. The output adds
     question_id and matched_by, score, passed, similarity, coverage, covered_points,
-    missing_points, misconceptions, flags and error. Rows that cannot be graded get an error
-    and the exit code is 1; every other row is still graded and written.
+    missing_points, misconceptions, flags, confidence, needs_review (the verdict could go
+    either way; --review-band widens or narrows it), review_reason and error. Rows that
+    cannot be graded get an error and the exit code is 1; every other row is still graded
+    and written.
 
     Example: grader grade examples/answers.csv -o scored.csv
     """
@@ -193,7 +205,7 @@ def grade(
     except InputError as exc:
         raise fail(str(exc)) from None
 
-    job = GradingJob(loaded, model, backend, load_calibration(calibration))
+    job = GradingJob(loaded, model, backend, load_calibration(calibration), review_band)
     problem = calibration_problem(job)
     if problem:
         raise fail(problem)
@@ -266,6 +278,7 @@ class Tally:
     rows: int = 0
     failed: int = 0
     passed: int = 0
+    review: int = 0
     failed_before: int = 0
     """Failed rows that a resumed output file already held."""
     overridden: int = 0
@@ -277,13 +290,17 @@ class Tally:
             if record.get("error"):
                 self.failed += 1
                 err.print(f"{name}: {record['error']}", highlight=False, markup=False)
-            elif record.get("passed"):
-                self.passed += 1
+            else:
+                self.passed += bool(record.get("passed"))
+                self.review += bool(record.get("needs_review"))
             if record.get("override_score") is not None:
                 self.overridden += 1
 
     def summary(self, skipped: int) -> str:
-        text = f"graded {self.rows - self.failed} of {self.rows} rows ({self.passed} passed)"
+        text = (
+            f"graded {self.rows - self.failed} of {self.rows} rows ({self.passed} passed, "
+            f"{self.review} to review)"
+        )
         if self.failed:
             text += f"; {self.failed} row(s) failed"
         if self.overridden:

@@ -55,6 +55,9 @@ class SummaryScreen(Screen):
                     "\n",
                     ("Agreement ", "bold"),
                     s.agreement.text(),
+                    "\n",
+                    ("Needs your eye ", "bold"),
+                    (s.review_text(), "$text-warning" if s.to_review else ""),
                 ),
                 id="summary-facts",
             )
@@ -83,7 +86,7 @@ class SummaryScreen(Screen):
                 str(i),
                 shorten(row.question, 34),
                 shorten(row.topic, 14),
-                num(row.auto_score),
+                num(row.auto_score) + (" ◆" if row.needs_review else ""),
                 final,
                 Text(row.verdict, style=verdict),
                 shorten(row.note, 30),
@@ -94,7 +97,7 @@ class SummaryScreen(Screen):
             ("candidate", 24),
             ("session", 8),
             ("answered", 9),
-            ("auto", 8),
+            ("auto", 6),
             ("final", 8),
         ):
             peers.add_column(name, width=width, key=name)

@@ -153,8 +153,11 @@ def head_content(result: Result) -> Content:
 
 
 def findings_content(result: Result) -> Content:
-    """Misconceptions stated, gaming flags and the scorer's notes, one per line."""
+    """A borderline verdict's reason, misconceptions stated, gaming flags and the scorer's
+    notes, one per line."""
     lines: list[Content] = []
+    if result.borderline:
+        lines.append(Content.styled(f"◆ {result.borderline}", "bold $text-warning"))
     for hit in result.misconceptions:
         lines.append(
             Content.assemble(
