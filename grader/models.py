@@ -225,6 +225,38 @@ class MisconceptionHit:
     sentence_index: int
 
 
+JudgedStatus = Literal["stated", "missing", "contradicted"]
+
+
+@dataclass(frozen=True)
+class JudgedPoint:
+    """What the LLM judge said of one key point, with the sentence it quoted."""
+
+    id: str
+    status: JudgedStatus
+    quote: str = ""
+
+
+@dataclass(frozen=True)
+class JudgeOpinion:
+    """The optional LLM judge's view of an answer (see grader/judge.py).
+
+    `error` is set, and the rest empty, when the judge could not be asked or its reply was
+    unusable; the embedding grade stands either way. In `score` mode the judge's score became
+    the result's score and `embedding_score` keeps the one it replaced.
+    """
+
+    model: str
+    mode: str = "second-opinion"
+    score: float | None = None
+    passed: bool | None = None
+    feedback: str = ""
+    points: list[JudgedPoint] = field(default_factory=list)
+    misconceptions: list[str] = field(default_factory=list)
+    error: str | None = None
+    embedding_score: float | None = None
+
+
 @dataclass(frozen=True)
 class Result:
     """The grade of one answer with everything needed to explain it."""
@@ -245,6 +277,10 @@ class Result:
     notes: list[str] = field(default_factory=list)
     model: str = ""
     bank_version: str = ""
+    judge: JudgeOpinion | None = None
+    needs_review: bool = False
+    review_reasons: list[str] = field(default_factory=list)
+    """Why a person should look at this grade (e.g. the judge disagrees on pass or fail)."""
 
     @property
     def covered_points(self) -> list[PointResult]:
@@ -264,4 +300,8 @@ class Result:
         fields = dict(data)
         fields["points"] = [PointResult(**p) for p in data.get("points", [])]
         fields["misconceptions"] = [MisconceptionHit(**m) for m in data.get("misconceptions", [])]
+        if data.get("judge"):
+            judge = dict(data["judge"])
+            judge["points"] = [JudgedPoint(**p) for p in judge.get("points", [])]
+            fields["judge"] = JudgeOpinion(**judge)
         return cls(**fields)

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 OUTPUT_FORMATS = ("csv", "tsv", "jsonl", "xlsx", "parquet")
 RESUMABLE = ("csv", "tsv", "jsonl")
-NUMBER_COLUMNS = ("score", "raw_score", "pass_mark", "similarity", "coverage")
+NUMBER_COLUMNS = ("score", "raw_score", "pass_mark", "similarity", "coverage", "judge_score")
 
 # OWASP's advice for CSV injection: a spreadsheet runs a cell that starts with one of these
 # as a formula; a leading apostrophe makes it text again, and shows as nothing.
@@ -211,7 +211,8 @@ class ParquetWriter(Writer):
         self.spreadsheet = False
         super().__init__(columns, [], False)
         self.pa = pa
-        kinds = {c: pa.float64() for c in NUMBER_COLUMNS} | {"passed": pa.bool_()}
+        kinds = {c: pa.float64() for c in NUMBER_COLUMNS}
+        kinds |= {"passed": pa.bool_(), "needs_review": pa.bool_()}
         self.schema = pa.schema([(c, kinds.get(c, pa.string())) for c in columns])
         self.writer = pq.ParquetWriter(path, self.schema)
 
@@ -248,11 +249,17 @@ class OutputPlan:
 
     @classmethod
     def of(
-        cls, answers: AnswerFile, output: str, format: str | None, escape: bool, calibrated: bool
+        cls,
+        answers: AnswerFile,
+        output: str,
+        format: str | None,
+        escape: bool,
+        calibrated: bool,
+        judged: bool = False,
     ) -> OutputPlan:
         kind = output_format(output, format, answers.format)
         dialect = output_dialect(kind, answers.format, answers.dialect)
-        columns = answers.output_columns(calibrated)
+        columns = answers.output_columns(calibrated, judged)
         return cls(output, kind, dialect, columns, answers.columns, escape)
 
     def remaining(self, rows: list[Row]) -> tuple[list[Row], Resumed]:

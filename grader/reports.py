@@ -20,7 +20,7 @@ import jinja2
 
 from grader.answers import FLAG_TEXT
 from grader.locations import TEMPLATES
-from grader.models import Question
+from grader.models import Question, Result
 from grader.point_status import qualified
 from grader.store import InterviewAnswer, InterviewSession
 
@@ -56,6 +56,9 @@ class AnswerRow:
     misconceptions: list[str] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
     scorer_notes: list[str] = field(default_factory=list)
+    judge_score: float | None = None
+    judge: list[str] = field(default_factory=list)
+    """The LLM judge's opinion, line by line (grader/judge.py), when one was asked."""
 
     @property
     def decided(self) -> bool:
@@ -158,6 +161,8 @@ def answer_row(
             ],
             "flags": [f"{f}: {FLAG_TEXT.get(f, f)}" for f in result.flags],
             "scorer_notes": list(result.notes),
+            "judge_score": result.judge.score if result.judge else None,
+            "judge": judge_lines(result),
         }
     return AnswerRow(
         **base,
@@ -168,6 +173,24 @@ def answer_row(
         note=answer.note,
         **extra,
     )
+
+
+def judge_lines(result: Result) -> list[str]:
+    """The LLM judge's opinion of a result for a report: verdict, review, points, feedback."""
+    opinion = result.judge
+    if opinion is None:
+        return []
+    if opinion.error or opinion.score is None:
+        return [f"no opinion: {opinion.error}"]
+    verdict = "passes" if opinion.passed else "fails"
+    lines = [f"{opinion.model}: {num(opinion.score)} / 100, {verdict}"]
+    lines += [f"needs review: {reason}" for reason in result.review_reasons]
+    lines += [
+        f"{p.id}: {p.status}" + (f" (“{p.quote}”)" if p.quote else "") for p in opinion.points
+    ]
+    lines += [f"states misconception {m}" for m in opinion.misconceptions]
+    lines.append(f"feedback: {opinion.feedback}")
+    return lines
 
 
 def summarise(
@@ -267,6 +290,8 @@ CSV_COLUMNS = [
     "missing_points",
     "misconceptions",
     "flags",
+    "judge_score",
+    "judge",
 ]
 
 
@@ -294,6 +319,8 @@ def to_csv(summary: Summary, comparison: Sequence[ComparisonRow]) -> str:
                 "missing_points": "; ".join(row.missing),
                 "misconceptions": "; ".join(row.misconceptions),
                 "flags": "; ".join(row.flags),
+                "judge_score": "" if row.judge_score is None else num(row.judge_score),
+                "judge": "; ".join(row.judge),
             }
         )
     return buffer.getvalue()
@@ -371,6 +398,7 @@ def _explanation(row: AnswerRow) -> list[tuple[str, list[str]]]:
         ("Misconceptions", row.misconceptions),
         ("Flags", row.flags),
         ("Scorer notes", row.scorer_notes),
+        ("LLM judge", row.judge),
     ]
     return [(title, items) for title, items in parts if items]
 

@@ -8,7 +8,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -27,10 +27,14 @@ from grader.batch import (
 from grader.cli.common import (
     BackendOption,
     BankOption,
+    JudgeModelOption,
+    JudgeModeOption,
+    JudgeOption,
     ModelOption,
     app,
     err,
     fail,
+    judge_settings,
     open_bank,
     open_scorer,
     out,
@@ -45,6 +49,10 @@ from grader.outputs import (
 )
 from grader.tables import FORMATS, InputError
 
+if TYPE_CHECKING:
+    from grader.judge import JudgeSettings
+    from grader.models import Question, Result
+
 
 @app.command()
 def score(
@@ -57,11 +65,15 @@ def score(
     backend: BackendOption = Backend.auto,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     calibration: CalibrationOption = None,
+    judge: JudgeOption = None,
+    judge_model: JudgeModelOption = None,
+    judge_mode: JudgeModeOption = None,
 ) -> None:
     """Score one answer and explain the score.
 
     Example: grader score learning-rate "It is the step size of gradient descent..."
     """
+    settings = judge_settings(judge, judge_model, judge_mode)
     loaded = open_bank(bank)
     if question_id not in loaded.questions:
         raise fail(f"unknown question id {question_id!r}; see 'grader questions list'")
@@ -78,10 +90,26 @@ def score(
     extra = {}
     if calibrated:
         result, extra["raw_score"] = calibrate(scorer, calibrated, [result])[0]
+    if settings is not None:
+        result = _ask_judge(settings, loaded.questions[question_id], result)
     if as_json:
         out.print_json(json.dumps({**result.to_dict(), **extra}))
     else:
         out.print(render_result(result, loaded.questions[question_id].question))
+
+
+def _ask_judge(settings: JudgeSettings, question: Question, result: Result) -> Result:
+    """`result` with the judge's opinion; a judge that failed is reported on stderr."""
+    from grader.judge import judged, open_judge
+
+    judge = open_judge(settings)
+    assert judge is not None
+    with err.status(f"asking the judge at {settings.endpoint}…"):
+        result = judged(result, judge.opinion(question, result))
+    judge.close()
+    if result.judge is not None and result.judge.error:
+        err.print(f"judge: {result.judge.error}", highlight=False, markup=False)
+    return result
 
 
 OutputFileFormat = StrEnum("OutputFileFormat", {f: f for f in OUTPUT_FORMATS})
@@ -169,6 +197,9 @@ def grade(
     model: ModelOption = None,
     backend: BackendOption = Backend.auto,
     calibration: CalibrationOption = None,
+    judge: JudgeOption = None,
+    judge_model: JudgeModelOption = None,
+    judge_mode: JudgeModeOption = None,
 ) -> None:
     """Grade every answer of a file.
 
@@ -176,7 +207,8 @@ def grade(
     README); optional answer_id, candidate; every other column is kept. The output adds
     question_id and matched_by, score, passed, similarity, coverage, covered_points,
     missing_points, misconceptions, flags and error. Rows that cannot be graded get an error
-    and the exit code is 1; every other row is still graded and written.
+    and the exit code is 1; every other row is still graded and written. With --judge, also
+    judge_score, judge_feedback, judge_error, needs_review and review_reason.
 
     Example: grader grade examples/answers.csv -o scored.csv
     """
@@ -196,12 +228,15 @@ def grade(
     except InputError as exc:
         raise fail(str(exc)) from None
 
-    job = GradingJob(loaded, model, backend, load_calibration(calibration))
+    settings = judge_settings(judge, judge_model, judge_mode)
+    job = GradingJob(loaded, model, backend, load_calibration(calibration), settings)
     problem = calibration_problem(job)
     if problem:
         raise fail(problem)
     calibrated = job.calibration is not None
-    plan = OutputPlan.of(answers, output, format and str(format), escape_formulas, calibrated)
+    plan = OutputPlan.of(
+        answers, output, format and str(format), escape_formulas, calibrated, settings is not None
+    )
     with ExitStack() as stack:
         # The cluster or the model first: a run that cannot grade leaves no output file behind.
         runner = _start(stack, job, answers.rows, dask, workers)
@@ -266,6 +301,8 @@ class Tally:
     passed: int = 0
     failed_before: int = 0
     """Failed rows that a resumed output file already held."""
+    judge_failed: int = 0
+    review: int = 0
 
     def add(self, records: list[dict], name: str) -> None:
         for record in records:
@@ -275,11 +312,19 @@ class Tally:
                 err.print(f"{name}: {record['error']}", highlight=False, markup=False)
             elif record.get("passed"):
                 self.passed += 1
+            if record.get("judge_error"):
+                self.judge_failed += 1
+                err.print(f"{name}: judge: {record['judge_error']}", highlight=False, markup=False)
+            self.review += bool(record.get("needs_review"))
 
     def summary(self, skipped: int) -> str:
         text = f"graded {self.rows - self.failed} of {self.rows} rows ({self.passed} passed)"
         if self.failed:
             text += f"; {self.failed} row(s) failed"
+        if self.judge_failed:
+            text += f"; the judge gave no opinion on {self.judge_failed} row(s) (see judge_error)"
+        if self.review:
+            text += f"; {self.review} row(s) need review (the judge disagrees)"
         if skipped:
             text += f"; {skipped} row(s) were already in the output"
             if self.failed_before:
