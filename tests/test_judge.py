@@ -351,3 +351,56 @@ def test_grade_puts_the_judge_beside_every_row_and_names_rows_it_failed_on(cli, 
     assert rows[2]["error"].startswith("line 4: unknown question_id")
     assert "answers.csv: judge: line 3: the judge's reply was not valid twice" in result.stderr
     assert "the judge gave no opinion on 1 row(s)" in result.stderr
+
+
+# ---------------------------------------------------------------- the apps and reports
+
+
+def test_the_practice_app_shows_the_judges_opinion_on_the_score_card(
+    fake, bank, tmp_path, monkeypatch
+):
+    from textual.widgets import Input
+
+    from grader.tui.practice.app import PracticeApp
+    from grader.tui.practice.result import ResultScreen
+    from grader.tui.widgets import ScoreCard
+
+    from .factories import FakeScorer
+    from .pilot import run, settle
+
+    monkeypatch.setenv("GRADER_DATA_DIR", str(tmp_path / "data"))
+    server = fake(lambda body: (200, chat_body(valid_reply(body, 85, "Well put.")), 0))
+    app = PracticeApp(bank, scorer=FakeScorer(bank), judge=judge_on(server.url))
+
+    async def session():
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("slash")
+            app.screen.query_one("#search", Input).value = "learning-rate"
+            await pilot.press("enter", "enter")
+            await pilot.pause()
+            app.focused.insert(SOUND)
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert isinstance(app.screen, ResultScreen)
+            card = app.screen.query_one(ScoreCard)
+            assert card.result.score == 50 and card.result.judge.score == 85
+            shown = str(app.screen.query_one("#judge-opinion").render())
+            assert "LLM judge (fake): 85 / 100, passes" in shown and "Well put." in shown
+            assert "needs review: the judge (fake) passes it at 85" in shown
+            stored = app.store.attempts("learning-rate")[0].result()
+            assert stored.judge == card.result.judge  # kept in the history
+
+    run(session())
+
+
+def test_reports_have_a_section_for_the_judge():
+    from grader.reports import judge_lines
+
+    result = judged(fixed_result("learning-rate", SOUND, 75.0), opinion(30, False))
+    lines = judge_lines(result)
+    assert lines[0] == "m: 30 / 100, fails"
+    assert lines[1].startswith("needs review: the judge (m) fails it at 30")
+    assert "too-high-diverges: missing" in lines and lines[-1].startswith("feedback: Name")
+    failed = judged(result, JudgeOpinion("m", error="no reply"))
+    assert judge_lines(failed) == ["no opinion: no reply"]
