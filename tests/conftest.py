@@ -57,3 +57,15 @@ def cli():
         return runner.invoke(app, list(args), input=input, catch_exceptions=False)
 
     return invoke
+
+
+@pytest.fixture(scope="session")
+def llama_server(tmp_path_factory):
+    """A real llama.cpp server (llama-cpp-python's llama_cpp.server) on a free localhost port,
+    serving the tiny SmolLM2-135M-Instruct model; stopped at the end of the session."""
+    pytest.importorskip("llama_cpp", reason="llama-cpp-python is not installed")
+    from .judge_servers import start_llama_server
+
+    server = start_llama_server(tmp_path_factory.mktemp("llama") / "server.log")
+    yield server
+    server.stop()
