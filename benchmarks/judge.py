@@ -94,9 +94,14 @@ class Timed:
 
 
 def pearson(a: list[float], b: list[float]) -> float:
-    return (
-        float(np.corrcoef(a, b)[0, 1]) if len(a) > 2 and np.ptp(a) and np.ptp(b) else float("nan")
-    )
+    """Pearson r; nan when a side is constant (a judge that gives every answer one score)."""
+    if len(a) < 3 or not np.ptp(a) or not np.ptp(b):
+        return float("nan")
+    return float(np.corrcoef(a, b)[0, 1])
+
+
+def cell(value: float | str) -> str:
+    return value if isinstance(value, str) else f"{value:.2f}"
 
 
 def binary(truth: list[bool], guess: list[bool]) -> tuple[float, float]:
