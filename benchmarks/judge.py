@@ -55,6 +55,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--data", type=Path, default=DATA, help="folder of the data sets")
     parser.add_argument("--threads", type=int, default=2, help="threads of the started server")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--max-tokens", type=int, default=400, help="of each judge's reply")
     return parser.parse_args()
 
 
@@ -127,7 +128,9 @@ def main() -> None:
         server = start_llama_server(log, threads=args.threads)
         url = server.url
         print(f"llama_cpp.server ready in {time.perf_counter() - started:.1f} s", file=sys.stderr)
-    settings = JudgeSettings(url=url, model=args.judge_model)
+    settings = JudgeSettings(
+        url=url, model=args.judge_model, max_tokens=args.max_tokens, timeout=1800
+    )
     embedder = Embedder(cache=EmbeddingCache(embeddings_path()))
     rows = []
     try:

@@ -204,9 +204,14 @@ def reply_schema(question: Question) -> dict[str, Any]:
         "required": ["status", "quote"],
         "additionalProperties": False,
     }
-    misconceptions: dict[str, Any] = {"type": "array", "maxItems": len(wrong_ids)}
+    # An empty list when there is nothing to state: grammar converters ignore maxItems 0.
+    misconceptions: dict[str, Any] = {"type": "array", "const": []}
     if wrong_ids:
-        misconceptions["items"] = {"type": "string", "enum": wrong_ids}
+        misconceptions = {
+            "type": "array",
+            "items": {"type": "string", "enum": wrong_ids},
+            "maxItems": len(wrong_ids),
+        }
     return {
         "type": "object",
         "properties": {
@@ -411,8 +416,7 @@ class Judge:
                         f"not asked: the judge failed {self._failures} times in a row (last: {exc})"
                     )
                 raise
-            # A server that does not know a response format says so with a 4xx: try the next.
-            if response.status_code in (400, 422) and kind != RESPONSE_FORMATS[-1]:
+            if _refused_format(response) and kind != RESPONSE_FORMATS[-1]:
                 self._format += 1
                 continue
             self._failures = 0
@@ -444,10 +448,10 @@ class Judge:
                 raise JudgeError(f"no reply from {s.endpoint} within {s.timeout:g} s") from None
             except httpx.HTTPError as exc:
                 raise JudgeError(f"cannot reach the judge at {s.endpoint}: {exc}") from None
-            if response.status_code < 500 or attempt == s.retries:
+            if response.status_code < 500 or attempt == s.retries or _refused_format(response):
                 break
             time.sleep(RETRY_PAUSE)
-        if response.status_code >= 500:
+        if response.status_code >= 500 and not _refused_format(response):
             raise JudgeError(
                 f"the judge at {s.endpoint} answered HTTP {response.status_code}:"
                 f" {_clip(response.text)}"
@@ -470,6 +474,14 @@ class Judge:
         if not isinstance(content, str):
             raise JudgeError(f"{self.settings.endpoint} sent no message text")
         return content
+
+
+def _refused_format(response: httpx.Response) -> bool:
+    """Whether the server refused the request's response format (a 400 or 422 from most
+    servers; llama-cpp-python answers its validation error with a 500 that names it)."""
+    return response.status_code in (400, 422) or (
+        response.status_code == 500 and "response_format" in response.text
+    )
 
 
 def _clip(text: str, chars: int = 160) -> str:

@@ -2,8 +2,10 @@
 
 The tiny model judges badly; these tests check the protocol, not its judgement: the server
 takes the request, constrains its output to the reply's schema so that it validates at the
-first try, answers the same input the same way, and the cache and the timeout work. Few
-requests, each short, to keep the cost small.
+first try (unconstrained, this model answers in prose), answers the same input the same way,
+and the cache and the timeout work. A one-question bank with one key point keeps each reply
+short, and there are four requests in all: on a busy 2-core machine the model makes about
+one token a second.
 """
 
 from __future__ import annotations
@@ -14,8 +16,7 @@ import httpx
 import pytest
 
 from grader.bank import load_bank
-from grader.judge import Judge, JudgeCache, JudgeError, JudgeSettings, build_messages, parse_reply
-from grader.judge import reply_schema as schema_for
+from grader.judge import Judge, JudgeCache, JudgeError, JudgeSettings
 
 from .factories import make_bank
 from .judge_servers import JUDGE_MODEL
@@ -38,62 +39,66 @@ class Counting(httpx.HTTPTransport):
 
 
 @pytest.fixture(scope="module")
-def tiny(tmp_path_factory):
-    """A one-question bank (one key point), so that each reply is short."""
-    return load_bank(make_bank(tmp_path_factory.mktemp("bank"))).get("tiny")
+def bank_dir(tmp_path_factory):
+    """A one-question bank ('tiny': one key point, no misconception)."""
+    return make_bank(tmp_path_factory.mktemp("bank"))
+
+
+@pytest.fixture(scope="module")
+def tiny(bank_dir):
+    return load_bank(bank_dir).get("tiny")
+
+
+PATIENCE = 900
+"""Seconds a test waits for a reply: generous, for a machine shared with other work."""
 
 
 def settings(server, **kwargs) -> JudgeSettings:
-    return JudgeSettings(url=server.url, model=JUDGE_MODEL, max_tokens=200, **kwargs)
+    kwargs.setdefault("timeout", PATIENCE)
+    return JudgeSettings(url=server.url, model=JUDGE_MODEL, max_tokens=160, **kwargs)
 
 
-def test_the_server_constrains_the_reply_to_the_schema_at_the_first_try(llama_server, tiny):
+@pytest.fixture(scope="module")
+def first(llama_server, tiny):
+    """The first judgement of ANSWER, and the requests it took."""
     transport = Counting()
-    judge = Judge(settings(llama_server), transport=transport)
-    reply = judge.ask(tiny, ANSWER)
-    assert transport.sent == 1  # valid at once: no retry was needed
-    assert list(reply.points) == ["array"] and 0 <= reply.score <= 100 and reply.feedback
-    # What the server understood: the OpenAI json_schema form or llama-cpp-python's own.
-    body = {
-        "model": JUDGE_MODEL,
-        "messages": build_messages(tiny, ANSWER),
-        "temperature": 0,
-        "max_tokens": 200,
-        "response_format": {"type": "json_object", "schema": schema_for(tiny)},
-    }
-    raw = httpx.post(f"{llama_server.url}/chat/completions", json=body, timeout=120).json()
-    content = raw["choices"][0]["message"]["content"]
-    assert parse_reply(content, tiny).points.keys() == {"array"}
-    assert set(json.loads(content)) == {"points", "misconceptions", "score", "feedback"}
+    reply = Judge(settings(llama_server), transport=transport).ask(tiny, ANSWER)
+    return reply, transport.sent
 
 
-def test_the_same_answer_gets_the_same_judgement_and_is_then_cached(llama_server, tiny, tmp_path):
-    first = Judge(settings(llama_server)).ask(tiny, ANSWER)
+def test_the_server_constrains_the_reply_to_the_schema_at_the_first_try(first):
+    reply, sent = first
+    # llama-cpp-python refuses the OpenAI json_schema form, takes its own json_object with a
+    # schema, and the reply validates at once: no retry.
+    assert sent == 2
+    assert list(reply.points) == ["array"] and reply.misconceptions == []
+    assert 0 <= reply.score <= 100 and reply.feedback
+
+
+def test_the_same_answer_gets_the_same_judgement_and_is_then_cached(
+    llama_server, tiny, first, tmp_path
+):
     transport = Counting()
-    cached = Judge(settings(llama_server), JudgeCache(tmp_path / "j.sqlite"), transport)
-    assert cached.ask(tiny, ANSWER) == first  # temperature 0 and a fixed seed
-    assert cached.ask(tiny, ANSWER) == first
-    assert transport.sent == 1  # the second came from the cache
+    judge = Judge(settings(llama_server), JudgeCache(tmp_path / "j.sqlite"), transport)
+    assert judge.ask(tiny, ANSWER) == first[0]  # temperature 0 and a fixed seed
+    assert judge.ask(tiny, ANSWER) == first[0]
+    assert transport.sent == 2  # one refused format, one judgement; the second from the cache
+
+
+def test_grader_score_asks_the_real_server(llama_server, bank_dir, first, cli, monkeypatch):
+    monkeypatch.setenv("GRADER_JUDGE_TIMEOUT", str(PATIENCE))
+    args = ("score", "tiny", "--bank", str(bank_dir), "--judge", llama_server.url)
+    result = cli(*args, "--judge-model", JUDGE_MODEL, "--json", ANSWER)
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    judge = data["judge"]
+    assert judge["error"] is None and judge["model"] == JUDGE_MODEL
+    assert judge["score"] == first[0].score and judge["feedback"] == first[0].feedback
+    assert data["needs_review"] == (judge["passed"] != data["passed"])
 
 
 def test_a_reply_slower_than_the_timeout_is_an_error(llama_server, tiny):
+    # Last: the server still finishes the reply nobody waits for.
     judge = Judge(settings(llama_server, timeout=0.05))
     with pytest.raises(JudgeError, match=r"no reply from .* within 0.05 s"):
         judge.ask(tiny, ANSWER + " It has a shape and a data type.")
-
-
-def test_grader_score_asks_the_real_server(llama_server, cli):
-    answer = (
-        "Dropout switches off random units during training so the network cannot co-adapt;"
-        " at inference all units are kept."
-    )
-    args = ("score", "dropout", "--judge", llama_server.url, "--judge-model", JUDGE_MODEL)
-    result = cli(*args, "--json", answer)
-    assert result.exit_code == 0, result.stderr
-    data = json.loads(result.stdout)
-    bank_points = [p["id"] for p in data["points"]]
-    judge = data["judge"]
-    assert judge["model"] == JUDGE_MODEL and judge["error"] is None, judge["error"]
-    assert [p["id"] for p in judge["points"]] == bank_points
-    assert 0 <= judge["score"] <= 100 and judge["feedback"]
-    assert data["needs_review"] == (judge["passed"] != data["passed"])
