@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -192,21 +192,7 @@ def apply(result: Result, calibrated01: float) -> Result:
     Gaming flags still cap the score at half the pass mark, so a flagged answer never passes
     whatever the calibration says.
     """
-    score = 100.0 * float(calibrated01)
-    notes = list(result.notes)
-    gaming = verdict.gaming_flags(result.flags)
-    cap = verdict.gaming_cap(result.pass_mark)
-    if gaming and score > cap:
-        score = cap
-        notes.append(f"calibrated score capped at {score:g}: flagged {gaming[0]}")
-    score = round(score, 1)
-    notes.append(f"calibrated score; the scorer's own score was {result.score:g}")
-    return replace(
-        result,
-        score=score,
-        passed=verdict.passed(score, result.pass_mark, result.flags),
-        notes=notes,
-    )
+    return verdict.rescored(result, 100.0 * float(calibrated01), "calibrated score")
 
 
 def calibrate_results(

@@ -507,9 +507,8 @@ def judged(result: Result, opinion: JudgeOpinion | None) -> Result:
     """
     if opinion is None:
         return result
-    notes = list(result.notes)
     if opinion.error or opinion.score is None:
-        notes.append(f"judge: {opinion.error}; the embedding grade stands")
+        notes = [*result.notes, f"judge: {opinion.error}; the embedding grade stands"]
         return replace(result, judge=opinion, notes=notes)
     reasons = list(result.review_reasons)
     if opinion.passed != result.passed:
@@ -520,18 +519,10 @@ def judged(result: Result, opinion: JudgeOpinion | None) -> Result:
         )
     if opinion.mode != "score":
         return replace(result, judge=opinion, needs_review=bool(reasons), review_reasons=reasons)
-    score = opinion.score
-    gaming = verdict.gaming_flags(result.flags)
-    cap = verdict.gaming_cap(result.pass_mark)
-    if gaming and score > cap:
-        score = cap
-        notes.append(f"the judge's score capped at {score:g}: flagged {gaming[0]}")
-    notes.append(f"the judge's score; the embedding grade was {result.score:g}")
-    return replace(
+    return verdict.rescored(
         result,
-        score=score,
-        passed=verdict.passed(score, result.pass_mark, result.flags),
-        notes=notes,
+        opinion.score,
+        "the judge's score",
         judge=replace(opinion, embedding_score=result.score),
         needs_review=bool(reasons),
         review_reasons=reasons,

@@ -186,7 +186,8 @@ def test_in_score_mode_the_judges_score_is_the_score_and_gaming_still_caps_it():
     failing = fixed_result("learning-rate", SOUND, 40.0)
     scored = judged(failing, opinion(90, True, mode="score"))
     assert (scored.score, scored.passed, scored.judge.embedding_score) == (90, True, 40.0)
-    assert scored.needs_review and any("embedding grade was 40" in n for n in scored.notes)
+    assert scored.needs_review
+    assert "the judge's score; the scorer's own score was 40" in scored.notes
     gaming = replace(failing, flags=["keyword_list"])
     capped = judged(gaming, opinion(90, True, mode="score"))
     assert (capped.score, capped.passed) == (30, False)
