@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from grader import verdict
 from grader.features import FEATURE_NAMES, QUESTION_WEIGHT, FeatureExtractor
 from grader.models import Question, Result
 
@@ -192,7 +191,7 @@ def apply(result: Result, calibrated01: float) -> Result:
     Gaming flags still cap the score at half the pass mark, so a flagged answer never passes
     whatever the calibration says.
     """
-    return verdict.rescored(result, 100.0 * float(calibrated01), "calibrated score")
+    return result.rescored(100.0 * float(calibrated01), "calibrated score")
 
 
 def calibrate_results(

@@ -519,8 +519,7 @@ def judged(result: Result, opinion: JudgeOpinion | None) -> Result:
         )
     if opinion.mode != "score":
         return replace(result, judge=opinion, needs_review=bool(reasons), review_reasons=reasons)
-    return verdict.rescored(
-        result,
+    return result.rescored(
         opinion.score,
         "the judge's score",
         judge=replace(opinion, embedding_score=result.score),

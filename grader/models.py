@@ -10,7 +10,7 @@ from the cache starts without one.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 from grader import verdict
@@ -289,6 +289,27 @@ class Result:
     @property
     def missing_points(self) -> list[PointResult]:
         return [p for p in self.points if p.status in ("missing", "contradicted")]
+
+    def rescored(self, score: float, source: str, **changes: Any) -> Result:
+        """This result with a score from elsewhere (a calibration, an LLM judge) in place of
+        the scorer's: held to the gaming cap, the pass redone, and a note naming `source` and
+        the scorer's own score. `changes` are other fields to replace.
+        """
+        notes = list(self.notes)
+        gaming = verdict.gaming_flags(self.flags)
+        cap = verdict.gaming_cap(self.pass_mark)
+        if gaming and score > cap:
+            score = cap
+            notes.append(f"{source} capped at {score:g}: flagged {gaming[0]}")
+        score = round(score, 1)
+        notes.append(f"{source}; the scorer's own score was {self.score:g}")
+        return replace(
+            self,
+            score=score,
+            passed=verdict.passed(score, self.pass_mark, self.flags),
+            notes=notes,
+            **changes,
+        )
 
     def to_dict(self) -> dict:
         """A JSON-ready view of the result."""

@@ -14,13 +14,8 @@ under the pass mark). So a score at or above the pass mark always means a pass.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from grader.answers import GAMING_FLAGS
-
-if TYPE_CHECKING:  # models imports this module for the pass marks
-    from grader.models import Result
 
 DEFAULT_PASS_MARK = 60.0
 """The pass mark of a free-text question whose rubric does not set one (or that has none)."""
@@ -36,28 +31,6 @@ def gaming_flags(flags: Iterable[str]) -> list[str]:
 def gaming_cap(pass_mark: float) -> float:
     """The highest score a gaming answer may keep: half the pass mark."""
     return pass_mark / 2
-
-
-def rescored(result: Result, score: float, source: str, **changes: object) -> Result:
-    """`result` with a score from elsewhere (a calibration, an LLM judge) in place of the
-    scorer's: held to the gaming cap, the pass redone, and a note naming `source` and the
-    scorer's own score. `changes` are other fields to replace.
-    """
-    notes = list(result.notes)
-    gaming = gaming_flags(result.flags)
-    cap = gaming_cap(result.pass_mark)
-    if gaming and score > cap:
-        score = cap
-        notes.append(f"{source} capped at {score:g}: flagged {gaming[0]}")
-    score = round(score, 1)
-    notes.append(f"{source}; the scorer's own score was {result.score:g}")
-    return replace(
-        result,
-        score=score,
-        passed=passed(score, result.pass_mark, result.flags),
-        notes=notes,
-        **changes,
-    )
 
 
 def essential_score(quality: float, pass_mark: float, stated_all: bool, wrong: bool) -> float:
