@@ -88,6 +88,8 @@ class Timed:
         started = time.perf_counter()
         opinion = self.judge.opinion(question, result)
         self.seconds.append(time.perf_counter() - started)
+        got = opinion.error if opinion and opinion.error else opinion and opinion.score
+        print(f"{question.id}: {self.seconds[-1]:.1f} s, {got}", file=sys.stderr, flush=True)
         if opinion is None or opinion.score is None:
             self.failed += 1
             return None
