@@ -405,3 +405,36 @@ def test_reports_have_a_section_for_the_judge():
     assert "too-high-diverges: missing" in lines and lines[-1].startswith("feedback: Name")
     failed = judged(result, JudgeOpinion("m", error="no reply"))
     assert judge_lines(failed) == ["no opinion: no reply"]
+
+
+@pytest.mark.parametrize("args", [[], ["practice"], ["interview"]])
+def test_the_apps_take_the_judge_from_the_environment(args, monkeypatch, tmp_path):
+    import sys
+
+    from grader.cli import main
+    from grader.tui.interview.app import InterviewApp
+    from grader.tui.practice.app import PracticeApp
+
+    started = []
+    for app_class in (PracticeApp, InterviewApp):
+        monkeypatch.setattr(app_class, "run", lambda self: started.append(self))
+    monkeypatch.setenv("GRADER_CONFIG", str(tmp_path / "none.toml"))
+    monkeypatch.setenv("GRADER_JUDGE_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.setenv("GRADER_JUDGE_MODEL", "env-model")
+    monkeypatch.setattr(sys, "argv", ["grader", *args])
+    with pytest.raises(SystemExit) as exited:
+        main()
+    assert exited.value.code in (0, None)
+    (app,) = started
+    assert app.judge.settings.url == "http://127.0.0.1:9/v1"
+    assert app.judge.settings.model == "env-model"
+
+
+def test_a_bad_judge_setting_stops_a_command_with_a_message(cli, monkeypatch, tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text('[judge]\nurl = "http://x"\nmode = "loud"\n')
+    monkeypatch.setenv("GRADER_CONFIG", str(config))
+    result = cli("score", "learning-rate", SOUND)
+    assert result.exit_code == 2
+    assert "judge settings" in result.stderr and "mode" in result.stderr
+    assert str(config) in " ".join(result.stderr.split())
