@@ -271,7 +271,12 @@ def parse_reply(text: str, question: Question) -> JudgeReply:
         "misconceptions": [m.id for m in rubric.misconceptions] if rubric else [],
     }
     try:
-        return JudgeReply.model_validate_json(_strip_fence(text), context=context)
+        # strict=False takes a raw line break inside a string, which small models write.
+        data = json.loads(_strip_fence(text), strict=False)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not JSON: {exc}") from None
+    try:
+        return JudgeReply.model_validate(data, context=context)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])

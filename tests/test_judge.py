@@ -155,8 +155,10 @@ def test_a_reply_must_judge_every_key_point_of_the_rubric_and_no_other(bank):
     for words, reply in bad_cases.items():
         with pytest.raises(ValueError, match=words):
             parse_reply(json.dumps(reply), question)
-    with pytest.raises(ValueError, match="Invalid JSON"):
+    with pytest.raises(ValueError, match="not JSON"):
         parse_reply("I think it deserves a 7.", question)
+    raw_line_break = json.dumps(good).replace("Say what", "Say\nwhat")  # not valid strict JSON
+    assert parse_reply(raw_line_break, question).feedback.startswith("Say\nwhat")
 
 
 # ---------------------------------------------------------------- combining
