@@ -22,6 +22,14 @@ def _private_cache(tmp_path_factory):
     os.environ["GRADER_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_judge_from_the_user(tmp_path_factory):
+    """Keep a judge set in the user's config file or environment out of the tests."""
+    os.environ["GRADER_CONFIG"] = str(tmp_path_factory.mktemp("config") / "config.toml")
+    for name in ("URL", "MODEL", "MODE", "TIMEOUT"):
+        os.environ.pop(f"GRADER_JUDGE_{name}", None)
+
+
 @pytest.fixture(scope="session")
 def bank() -> Bank:
     return load_bank()
