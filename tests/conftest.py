@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from grader.bank import DEFAULT_BANK, Bank, load_bank
 from grader.cli.commands import app
 from grader.embedding import Embedder
+from grader.judge import ENV as JUDGE_ENV
 from grader.scoring import Scorer
 
 SUITE = DEFAULT_BANK / "benchmarks" / "answer_suite"
@@ -26,8 +27,8 @@ def _private_cache(tmp_path_factory):
 def _no_judge_from_the_user(tmp_path_factory):
     """Keep a judge set in the user's config file or environment out of the tests."""
     os.environ["GRADER_CONFIG"] = str(tmp_path_factory.mktemp("config") / "config.toml")
-    for name in ("URL", "MODEL", "MODE", "TIMEOUT"):
-        os.environ.pop(f"GRADER_JUDGE_{name}", None)
+    for variable in JUDGE_ENV.values():
+        os.environ.pop(variable, None)
 
 
 @pytest.fixture(scope="session")
