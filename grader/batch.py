@@ -18,13 +18,14 @@ from typing import TYPE_CHECKING
 from grader.answers import check_answer
 from grader.backends import Backend
 from grader.bank import Bank
-from grader.explain import RESULT_COLUMNS, result_row
+from grader.explain import JUDGE_COLUMNS, RESULT_COLUMNS, judge_row, result_row
 from grader.matching import NoMatch, QuestionMatcher
 from grader.tables import Dialect, InputError, Table, read_table
 from grader.tables import decode as _decode
 
 if TYPE_CHECKING:
     from grader.calibration import Calibration
+    from grader.judge import Judge, JudgeSettings
     from grader.models import Result
     from grader.scoring import Scorer
 
@@ -68,17 +69,19 @@ class AnswerFile:
     def failed(self) -> list[Row]:
         return [r for r in self.rows if r.error]
 
-    def output_columns(self, calibrated: bool = False) -> list[str]:
+    def output_columns(self, calibrated: bool = False, judged: bool = False) -> list[str]:
         """The input's columns, then question_id and matched_by, then the result columns."""
-        added = MATCH_COLUMNS + result_columns(calibrated)
+        added = MATCH_COLUMNS + result_columns(calibrated, judged)
         return self.columns + [c for c in added if c not in self.columns]
 
 
-def result_columns(calibrated: bool = False) -> list[str]:
+def result_columns(calibrated: bool = False, judged: bool = False) -> list[str]:
     columns = list(RESULT_COLUMNS)
     if calibrated:
         # The calibrated score replaces `score`; the scorer's own is kept beside it.
         columns.insert(columns.index("score") + 1, "raw_score")
+    if judged:
+        columns[columns.index("error") : columns.index("error")] = JUDGE_COLUMNS
     return columns
 
 
@@ -172,6 +175,7 @@ class GradingJob:
     calibration: Calibration | None = None
     review_band: float | None = None
     """Confidence below which a verdict needs review; the confidence model's own when None."""
+    judge: JudgeSettings | None = None
 
     @property
     def key(self) -> str:
@@ -206,6 +210,21 @@ def expected_label(model: str | None, backend: Backend) -> str:
     return f"{label}+{backend}" if backend is Backend.onnx_int8 else label
 
 
+_judges: dict[JudgeSettings, Judge] = {}
+"""Judges opened in this process, by settings: one HTTP client and cache per worker."""
+
+
+def judge_for(job: GradingJob) -> Judge | None:
+    """The judge of `job` (None without one), opened on first use in this process and kept."""
+    if job.judge is None:
+        return None
+    if job.judge not in _judges:
+        from grader.judge import open_judge
+
+        _judges[job.judge] = open_judge(job.judge)
+    return _judges[job.judge]
+
+
 def calibration_problem(job: GradingJob) -> str | None:
     """Why the job's calibration does not fit its model, known before any row is graded."""
     from grader.calibration import CalibrationError, check_model
@@ -223,7 +242,13 @@ def grade_partition(job: GradingJob, rows: Sequence[Row]) -> list[dict[str, obje
     """Grade `rows` (in one process, or on a Dask worker) and return their output records."""
     todo = [r for r in rows if not r.error]
     scorer = scorer_for(job) if todo else None
-    return grade_rows(scorer, rows, job.calibration, review_band=job.review_band)
+    return grade_rows(
+        scorer,
+        rows,
+        job.calibration,
+        review_band=job.review_band,
+        judge=judge_for(job) if todo else None,
+    )
 
 
 def grade_rows(
@@ -232,12 +257,14 @@ def grade_rows(
     calibration: Calibration | None = None,
     progress: Callable[[int], None] | None = None,
     review_band: float | None = None,
+    judge: Judge | None = None,
 ) -> list[dict[str, object]]:
     """The output record of every row, in order: its fields, its match and its grade.
 
     With a calibration, `score` and `passed` are the calibrated ones and `raw_score` keeps the
-    scorer's own. `review_band` decides `needs_review` (see grader.confidence). Records are
-    typed (numbers, booleans); writers format them.
+    scorer's own. `review_band` decides `needs_review` (see grader.confidence). With a judge,
+    its score, feedback and any error go beside the grade (see grader.judge.judged). Records
+    are typed (numbers, booleans); writers format them.
     """
     todo = [r for r in rows if not r.error]
     results: list[Result] = []
@@ -256,21 +283,36 @@ def grade_rows(
         from grader.confidence import assess
 
         results = [assess(r, review_band) for r in results]
+    if judge is not None:
+        from grader.judge import judged
+
+        results = [judged(r, judge.opinion(scorer.bank.get(r.question_id), r)) for r in results]
     graded = {id(r): (result, score) for r, result, score in zip(todo, results, raw)}
-    calibrated = calibration is not None
-    return [row_record(row, *graded.get(id(row), (None, None)), calibrated) for row in rows]
+    calibrated, with_judge = calibration is not None, judge is not None
+    return [
+        row_record(row, *graded.get(id(row), (None, None)), calibrated, with_judge) for row in rows
+    ]
 
 
 def row_record(
-    row: Row, result: Result | None, raw_score: float | None = None, calibrated: bool = False
+    row: Row,
+    result: Result | None,
+    raw_score: float | None = None,
+    calibrated: bool = False,
+    judged: bool = False,
 ) -> dict[str, object]:
-    """The output record of one row: its fields, its match, and its grade or its error."""
+    """The output record of one row: its fields, its match, and its grade or its error (with
+    the judge's columns when a judge was asked)."""
     record = {**row.fields, "question_id": row.question_id or "", "matched_by": row.matched_by}
     if result is None:
-        record.update({c: None for c in result_columns(calibrated)})
+        record.update({c: None for c in result_columns(calibrated, judged)})
         record["error"] = row.error
     else:
         record.update(result_record(result))
+        if judged:
+            record.update(judge_row(result))
+            if record["judge_error"]:
+                record["judge_error"] = f"{row.where}: {record['judge_error']}"
         if calibrated:
             record["raw_score"] = raw_score
     if not row.question_id and "question_id" in row.fields:

@@ -10,13 +10,13 @@ validated when loaded.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from grader import confidence, verdict
+from grader import confidence
 from grader.features import FEATURE_NAMES, QUESTION_WEIGHT, FeatureExtractor
 from grader.linear_json import number, weights
 from grader.models import Question, Result
@@ -182,21 +182,7 @@ def apply(result: Result, calibrated01: float) -> Result:
     Gaming flags still cap the score at half the pass mark, so a flagged answer never passes
     whatever the calibration says.
     """
-    score = 100.0 * float(calibrated01)
-    notes = list(result.notes)
-    gaming = verdict.gaming_flags(result.flags)
-    cap = verdict.gaming_cap(result.pass_mark)
-    if gaming and score > cap:
-        score = cap
-        notes.append(f"calibrated score capped at {score:g}: flagged {gaming[0]}")
-    score = round(score, 1)
-    notes.append(f"calibrated score; the scorer's own score was {result.score:g}")
-    calibrated = replace(
-        result,
-        score=score,
-        passed=verdict.passed(score, result.pass_mark, result.flags),
-        notes=notes,
-    )
+    calibrated = result.rescored(100.0 * float(calibrated01), "calibrated score")
     return confidence.assess(calibrated)
 
 

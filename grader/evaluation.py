@@ -417,8 +417,13 @@ def evaluate(
     *,
     folds: int,
     use_split: bool = True,
+    judge_scores: Sequence[float | None] | None = None,
 ) -> dict:
-    """Agreement of the scorer's own score and of the calibrated score, per test set."""
+    """Agreement of the scorer's own score and of the calibrated score, per test set.
+
+    With `judge_scores` (0-100, None where the LLM judge gave none), also the judge's, over
+    the rows it scored.
+    """
     score = np.array([r.score for r in rows])
     max_score = np.array([r.max_score for r in rows])
     y01 = score / max_score
@@ -432,11 +437,20 @@ def evaluate(
         "max_score": sorted(set(max_score.tolist())),
         "sets": [],
     }
+
+    def judge(idx: np.ndarray) -> dict:
+        if judge_scores is None:
+            return {}
+        scored = np.array([i for i in idx if judge_scores[i] is not None], dtype=int)
+        judged = np.array([judge_scores[i] for i in scored], dtype=float) / 100.0
+        return {"judge": agreement(score[scored], judged * max_score[scored], max_score[scored])}
+
     if not holdouts:
         report["sets"].append(
             {
                 "name": "all rows (nothing to fit on)",
                 "scorer": agreement(score, raw * max_score, max_score),
+                **judge(np.arange(len(rows))),
             }
         )
         return report
@@ -451,6 +465,7 @@ def evaluate(
                     score[idx], predicted[idx] * max_score[idx], max_score[idx]
                 ),
                 "selective": selective(X, y01, predicted, holdout, groups),
+                **judge(np.asarray(idx)),
             }
         )
     return report

@@ -29,6 +29,9 @@ RESULT_COLUMNS = [
     "error",
 ]
 
+JUDGE_COLUMNS = ["judge_score", "judge_feedback", "judge_error"]
+"""Columns added when an LLM judge gives its opinion (grader/judge.py)."""
+
 
 def result_row(result: Result) -> dict[str, object]:
     """The result columns of a graded CSV row (lists joined with '; ')."""
@@ -55,11 +58,44 @@ def result_row(result: Result) -> dict[str, object]:
     }
 
 
+def judge_row(result: Result) -> dict[str, object]:
+    """The judge's columns of a graded row: its score and feedback, or why it gave none."""
+    opinion = result.judge
+    return {
+        "judge_score": opinion.score if opinion else None,
+        "judge_feedback": opinion.feedback if opinion else "",
+        "judge_error": (opinion.error or "") if opinion else "",
+    }
+
+
 def error_row(message: str) -> dict[str, object]:
     """The result columns of a row that could not be graded."""
     row: dict[str, object] = {column: "" for column in RESULT_COLUMNS}
     row["error"] = message
     return row
+
+
+JUDGED_MARKS = {"stated": ("✔", "green"), "missing": ("✘", "red"), "contradicted": ("⇄", "red")}
+
+
+def judge_text(result: Result) -> Text:
+    """The judge's section of a terminal card: its score, what needs review, its feedback."""
+    opinion = result.judge
+    assert opinion is not None and opinion.score is not None
+    verdict = "passes" if opinion.passed else "fails"
+    head = f"LLM judge ({opinion.model}): {opinion.score:g} / 100, {verdict}"
+    if opinion.embedding_score is not None:
+        head += f"; this is the score (the embedding grade was {opinion.embedding_score:g})"
+    text = Text(head, style="bold cyan")
+    for point in opinion.points:
+        mark, colour = JUDGED_MARKS[point.status]
+        quote = f"  “{point.quote}”" if point.quote else ""
+        text.append(f"\n{mark} ", style=colour)
+        text.append(f"{point.id}: {point.status}{quote}", style="cyan")
+    for wrong in opinion.misconceptions:
+        text.append(f"\n✘ states misconception {wrong}", style="magenta")
+    text.append(f"\n{opinion.feedback}", style="italic")
+    return text
 
 
 def render_result(result: Result, question_text: str | None = None) -> Panel:
@@ -106,5 +142,7 @@ def render_result(result: Result, question_text: str | None = None) -> Panel:
     for note in result.notes:
         if not note.startswith(stated):
             parts.append(Text(note, style="dim"))
+    if result.judge is not None and result.judge.error is None:
+        parts.append(judge_text(result))
     parts.append(Text(f"model {result.model} · bank {result.bank_version}", style="dim"))
     return Panel(Group(*parts), title=question_text or result.question_id, title_align="left")

@@ -61,3 +61,16 @@ def embeddings_path() -> Path:
 def onnx_folder() -> Path:
     """Where ONNX exports of the model are kept."""
     return cache_folder() / "onnx"
+
+
+def judge_cache_path() -> Path:
+    """Where the LLM judge's replies are kept, so the same answer gets the same judgement."""
+    return cache_folder() / "judge.sqlite"
+
+
+def config_path() -> Path:
+    """grader's settings file (GRADER_CONFIG overrides): TOML, e.g. the judge's [judge] table."""
+    return Path(
+        os.environ.get("GRADER_CONFIG")
+        or Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
+    )

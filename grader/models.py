@@ -10,7 +10,7 @@ from the cache starts without one.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 from grader import verdict
@@ -225,6 +225,38 @@ class MisconceptionHit:
     sentence_index: int
 
 
+JudgedStatus = Literal["stated", "missing", "contradicted"]
+
+
+@dataclass(frozen=True)
+class JudgedPoint:
+    """What the LLM judge said of one key point, with the sentence it quoted."""
+
+    id: str
+    status: JudgedStatus
+    quote: str = ""
+
+
+@dataclass(frozen=True)
+class JudgeOpinion:
+    """The optional LLM judge's view of an answer (see grader/judge.py).
+
+    `error` is set, and the rest empty, when the judge could not be asked or its reply was
+    unusable; the embedding grade stands either way. In `score` mode the judge's score became
+    the result's score and `embedding_score` keeps the one it replaced.
+    """
+
+    model: str
+    mode: str = "second-opinion"
+    score: float | None = None
+    passed: bool | None = None
+    feedback: str = ""
+    points: list[JudgedPoint] = field(default_factory=list)
+    misconceptions: list[str] = field(default_factory=list)
+    error: str | None = None
+    embedding_score: float | None = None
+
+
 @dataclass(frozen=True)
 class Result:
     """The grade of one answer with everything needed to explain it."""
@@ -245,6 +277,8 @@ class Result:
     notes: list[str] = field(default_factory=list)
     model: str = ""
     bank_version: str = ""
+    judge: JudgeOpinion | None = None
+    """An LLM judge's second opinion, when one was asked (see grader.judge)."""
     margins: dict[str, float] = field(default_factory=dict)
     """How far each cosine that decided an essential point, a misconception or a flag was from
     its threshold ("point:<id>", "misconception:<id>", "flag:<name>"; positive when it was met)."""
@@ -270,6 +304,27 @@ class Result:
     def missing_points(self) -> list[PointResult]:
         return [p for p in self.points if p.status in ("missing", "contradicted")]
 
+    def rescored(self, score: float, source: str, **changes: Any) -> Result:
+        """This result with a score from elsewhere (a calibration, an LLM judge) in place of
+        the scorer's: held to the gaming cap, the pass redone, and a note naming `source` and
+        the scorer's own score. `changes` are other fields to replace.
+        """
+        notes = list(self.notes)
+        gaming = verdict.gaming_flags(self.flags)
+        cap = verdict.gaming_cap(self.pass_mark)
+        if gaming and score > cap:
+            score = cap
+            notes.append(f"{source} capped at {score:g}: flagged {gaming[0]}")
+        score = round(score, 1)
+        notes.append(f"{source}; the scorer's own score was {self.score:g}")
+        return replace(
+            self,
+            score=score,
+            passed=verdict.passed(score, self.pass_mark, self.flags),
+            notes=notes,
+            **changes,
+        )
+
     def to_dict(self) -> dict:
         """A JSON-ready view of the result."""
         return asdict(self)
@@ -280,4 +335,8 @@ class Result:
         fields = dict(data)
         fields["points"] = [PointResult(**p) for p in data.get("points", [])]
         fields["misconceptions"] = [MisconceptionHit(**m) for m in data.get("misconceptions", [])]
+        if data.get("judge"):
+            judge = dict(data["judge"])
+            judge["points"] = [JudgedPoint(**p) for p in judge.get("points", [])]
+            fields["judge"] = JudgeOpinion(**judge)
         return cls(**fields)

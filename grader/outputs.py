@@ -27,7 +27,9 @@ if TYPE_CHECKING:
 
 OUTPUT_FORMATS = ("csv", "tsv", "jsonl", "xlsx", "parquet")
 RESUMABLE = ("csv", "tsv", "jsonl")
-NUMBER_COLUMNS = ("score", "raw_score", "pass_mark", "similarity", "coverage", "confidence")
+NUMBER_COLUMNS = (
+    "score", "raw_score", "pass_mark", "similarity", "coverage", "confidence", "judge_score"
+)  # fmt: skip
 BOOLEAN_COLUMNS = ("passed", "needs_review")
 
 # OWASP's advice for CSV injection: a spreadsheet runs a cell that starts with one of these
@@ -249,11 +251,17 @@ class OutputPlan:
 
     @classmethod
     def of(
-        cls, answers: AnswerFile, output: str, format: str | None, escape: bool, calibrated: bool
+        cls,
+        answers: AnswerFile,
+        output: str,
+        format: str | None,
+        escape: bool,
+        calibrated: bool,
+        judged: bool = False,
     ) -> OutputPlan:
         kind = output_format(output, format, answers.format)
         dialect = output_dialect(kind, answers.format, answers.dialect)
-        columns = answers.output_columns(calibrated)
+        columns = answers.output_columns(calibrated, judged)
         return cls(output, kind, dialect, columns, answers.columns, escape)
 
     def remaining(self, rows: list[Row]) -> tuple[list[Row], Resumed]:

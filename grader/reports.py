@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 import jinja2
 
 from grader.answers import FLAG_TEXT, picked_option
-from grader.models import Question
+from grader.models import Question, Result
 from grader.point_status import qualified
 from grader.store import InterviewAnswer, InterviewSession
 from grader.templating import environment
@@ -66,6 +66,9 @@ class AnswerRow:
     needs_review: bool = False
     """The automatic verdict could go either way: it needs the interviewer's eye."""
     review_reason: str | None = None
+    judge_score: float | None = None
+    judge: list[str] = field(default_factory=list)
+    """The LLM judge's opinion, line by line (grader/judge.py), when one was asked."""
 
     @property
     def decided(self) -> bool:
@@ -202,6 +205,8 @@ def answer_row(
             "confidence": result.confidence,
             "needs_review": result.needs_review,
             "review_reason": result.review_reason,
+            "judge_score": result.judge.score if result.judge else None,
+            "judge": judge_lines(result),
         }
     return AnswerRow(
         **{**base, **extra},
@@ -233,6 +238,24 @@ def recommendation(rows: Sequence[AnswerRow]) -> str:
     passed = sum(bool(r.passed) for r in rows)
     verdict = "advance" if rows and passed >= ADVANCE_SHARE * len(rows) else "do not advance"
     return f"{verdict}: {passed} of {len(rows)} questions passed"
+
+
+def judge_lines(result: Result) -> list[str]:
+    """The LLM judge's opinion of a result for a report: verdict, review, points, feedback."""
+    opinion = result.judge
+    if opinion is None:
+        return []
+    if opinion.error or opinion.score is None:
+        return [f"no opinion: {opinion.error}"]
+    verdict = "passes" if opinion.passed else "fails"
+    lines = [f"{opinion.model}: {num(opinion.score)} / 100, {verdict}"]
+    lines += [f"needs review: {reason}" for reason in result.review_reasons]
+    lines += [
+        f"{p.id}: {p.status}" + (f" (“{p.quote}”)" if p.quote else "") for p in opinion.points
+    ]
+    lines += [f"states misconception {m}" for m in opinion.misconceptions]
+    lines.append(f"feedback: {opinion.feedback}")
+    return lines
 
 
 def summarise(
@@ -339,6 +362,8 @@ CSV_COLUMNS = [
     "confidence",
     "needs_review",
     "review_reason",
+    "judge_score",
+    "judge",
 ]
 
 
@@ -370,6 +395,8 @@ def to_csv(summary: Summary, comparison: Sequence[ComparisonRow]) -> str:
                 "confidence": "" if row.confidence is None else row.confidence,
                 "needs_review": int(row.needs_review),
                 "review_reason": row.review_reason or "",
+                "judge_score": "" if row.judge_score is None else num(row.judge_score),
+                "judge": "; ".join(row.judge),
             }
         )
     return buffer.getvalue()
@@ -452,6 +479,7 @@ def _explanation(row: AnswerRow) -> list[tuple[str, list[str]]]:
         ("Misconceptions", row.misconceptions),
         ("Flags", row.flags),
         ("Scorer notes", row.scorer_notes),
+        ("LLM judge", row.judge),
     ]
     return [(title, items) for title, items in parts if items]
 

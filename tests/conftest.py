@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from grader.bank import DEFAULT_BANK, Bank, load_bank
 from grader.cli.commands import app
 from grader.embedding import Embedder
+from grader.judge import ENV as JUDGE_ENV
 from grader.scoring import Scorer
 
 SUITE = DEFAULT_BANK / "benchmarks" / "answer_suite"
@@ -26,6 +27,14 @@ def _private_cache(tmp_path_factory):
 def _private_data(tmp_path, monkeypatch):
     """Keep every test's history and settings (the apps' theme) out of the user's data folder."""
     monkeypatch.setenv("GRADER_DATA_DIR", str(tmp_path / "data"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_judge_from_the_user(tmp_path_factory):
+    """Keep a judge set in the user's config file or environment out of the tests."""
+    os.environ["GRADER_CONFIG"] = str(tmp_path_factory.mktemp("config") / "config.toml")
+    for variable in JUDGE_ENV.values():
+        os.environ.pop(variable, None)
 
 
 @pytest.fixture(scope="session")
@@ -63,3 +72,15 @@ def cli():
         return runner.invoke(app, list(args), input=input, catch_exceptions=False)
 
     return invoke
+
+
+@pytest.fixture(scope="session")
+def llama_server(tmp_path_factory):
+    """A real llama.cpp server (llama-cpp-python's llama_cpp.server) on a free localhost port,
+    serving the tiny SmolLM2-135M-Instruct model; stopped at the end of the session."""
+    pytest.importorskip("llama_cpp", reason="llama-cpp-python is not installed")
+    from .judge_servers import start_llama_server
+
+    server = start_llama_server(tmp_path_factory.mktemp("llama") / "server.log")
+    yield server
+    server.stop()

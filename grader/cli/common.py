@@ -18,6 +18,7 @@ from grader.cli.parser import GraderTyper
 from grader.terminal import err, print_bank_problems
 
 if TYPE_CHECKING:
+    from grader.judge import JudgeSettings
     from grader.scoring import Scorer
 
 app = GraderTyper(
@@ -83,6 +84,56 @@ BackendOption = Annotated[
         case_sensitive=False,
     ),
 ]
+
+JudgeOption = Annotated[
+    str | None,
+    typer.Option(
+        "--judge",
+        metavar="URL",
+        help="Also ask an LLM on an OpenAI-compatible server, e.g. http://localhost:11434/v1"
+        " (Ollama) or http://localhost:8080 (llama-server), for a second opinion in words.",
+        show_default="GRADER_JUDGE_URL, else [judge] url in the config file, else no judge",
+    ),
+]
+JudgeModelOption = Annotated[
+    str | None,
+    typer.Option(
+        "--judge-model",
+        metavar="NAME",
+        help="The judge's model name on that server, e.g. qwen2.5:7b-instruct.",
+        show_default="GRADER_JUDGE_MODEL, else the config file, else 'default'",
+    ),
+]
+
+
+class JudgeMode(StrEnum):
+    second_opinion = "second-opinion"
+    score = "score"
+
+
+JudgeModeOption = Annotated[
+    JudgeMode | None,
+    typer.Option(
+        "--judge-mode",
+        help="second-opinion: the judge's score and feedback go beside the grade, and a"
+        " disagreement on pass or fail marks it for review; score: the judge's score is the"
+        " score (the embedding grade is kept beside it).",
+        show_default="second-opinion",
+    ),
+]
+
+
+def judge_settings(
+    url: str | None, model: str | None, mode: JudgeMode | None
+) -> JudgeSettings | None:
+    """The judge's settings from the options, the environment and the config file (None: no
+    judge); a setting that cannot be used exits 2 with a message naming it."""
+    from grader.judge import JudgeConfigError, load_settings
+
+    try:
+        return load_settings(url, model, mode and mode.value)
+    except JudgeConfigError as exc:
+        raise fail(str(exc)) from None
 
 
 AnswersArgument = Annotated[

@@ -15,10 +15,13 @@ from grader.batch import InputError, decode
 from grader.cli.common import (
     BackendOption,
     BankOption,
+    JudgeModelOption,
+    JudgeOption,
     ModelOption,
     app,
     err,
     fail,
+    judge_settings,
     open_bank,
     open_scorer,
     out,
@@ -30,6 +33,7 @@ from grader.cli.common import (
 if TYPE_CHECKING:
     from grader.calibration import Calibration
     from grader.evaluation import GradedFile
+    from grader.judge import JudgeSettings
     from grader.models import Result
     from grader.scoring import Scorer
 
@@ -45,7 +49,7 @@ HEADERS = {
     "accuracy": "acc",
     "macro_f1": "F1",
 }
-GRADERS = ("scorer", "calibrated")
+GRADERS = ("scorer", "calibrated", "judge")
 
 FileArgument = Annotated[
     Path,
@@ -177,29 +181,59 @@ def evaluate_command(
     use_bank: UseBankOption = False,
     bank: BankOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON.")] = False,
+    judge: JudgeOption = None,
+    judge_model: JudgeModelOption = None,
 ) -> None:
     """Measure agreement with human graders on a graded CSV file.
 
     Prints Pearson r, Spearman rho, RMSE (on the file's scale), quadratic weighted kappa and,
     for 0/1 scores, accuracy and macro-F1: for the scorer's own score, and for the score
     calibrated on features, fitted by cross-validation grouped by question (or on the train
-    split) and tested only on questions or rows it did not see. Then selective agreement: how
-    often the calibrated pass/fail verdicts agree with the human ones, all of them and the rest
-    once the least confident 20% are set aside (the confidence model fitted like the
-    calibration, never on the rows it is tested on).
+    split) and tested only on questions or rows it did not see; with --judge, also for the LLM
+    judge's score, over the rows it scored. Then selective agreement: how often the calibrated
+    pass/fail verdicts agree with the human ones, all of them and the rest once the least
+    confident 20% are set aside (the confidence model fitted like the calibration, never on the
+    rows it is tested on).
 
     Example: grader evaluate ../shared/datasets/mohler2011.csv
     """
     from grader.evaluation import evaluate
 
-    graded, _, results, X = _grade(file, model, backend, use_bank, bank)
-    report = evaluate(graded.rows, results, X, folds=folds)
+    settings = judge_settings(judge, judge_model, None)
+    graded, scorer, results, X = _grade(file, model, backend, use_bank, bank)
+    judge_scores = _judge_scores(settings, scorer, results) if settings else None
+    report = evaluate(graded.rows, results, X, folds=folds, judge_scores=judge_scores)
     if as_json:
         out.print_json(json.dumps(report))
     else:
         for table in _tables(report):
             out.print(table)
     _finish(graded)
+
+
+def _judge_scores(
+    settings: JudgeSettings, scorer: Scorer, results: list[Result]
+) -> list[float | None]:
+    """The judge's score of every graded answer (None where it gave none, said on stderr)."""
+    from grader.judge import open_judge
+
+    judge = open_judge(settings)
+    assert judge is not None
+    scores: list[float | None] = []
+    failed = 0
+    with progress_bar(len(results)) as advance:
+        for result in results:
+            opinion = judge.opinion(scorer.bank.get(result.question_id), result)
+            if opinion is not None and opinion.error:
+                failed += 1
+                if failed <= 3:
+                    err.print(f"judge: {opinion.error}", highlight=False, markup=False)
+            scores.append(opinion.score if opinion else None)
+            advance(1)
+    judge.close()
+    if failed:
+        err.print(f"the judge gave no score for {failed} row(s)", highlight=False)
+    return scores
 
 
 @app.command("calibrate")

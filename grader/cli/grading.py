@@ -7,7 +7,7 @@ import sys
 from contextlib import ExitStack
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -28,11 +28,15 @@ from grader.cli.common import (
     AnswersArgument,
     BackendOption,
     BankOption,
+    JudgeModelOption,
+    JudgeModeOption,
+    JudgeOption,
     ModelOption,
     OutputOption,
     app,
     err,
     fail,
+    judge_settings,
     open_bank,
     open_scorer,
     out,
@@ -49,6 +53,10 @@ from grader.outputs import (
 )
 from grader.tables import FORMATS, InputError
 
+if TYPE_CHECKING:
+    from grader.judge import JudgeSettings
+    from grader.models import Question, Result
+
 
 @app.command()
 def score(
@@ -61,11 +69,15 @@ def score(
     backend: BackendOption = Backend.auto,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     calibration: CalibrationOption = None,
+    judge: JudgeOption = None,
+    judge_model: JudgeModelOption = None,
+    judge_mode: JudgeModeOption = None,
 ) -> None:
     """Score one answer and explain the score.
 
     Example: grader score learning-rate "It is the step size of gradient descent..."
     """
+    settings = judge_settings(judge, judge_model, judge_mode)
     loaded = open_bank(bank)
     if question_id not in loaded.questions:
         raise fail(f"unknown question id {question_id!r}; see 'grader questions list'")
@@ -82,11 +94,27 @@ def score(
     extra = {}
     if calibrated:
         result, extra["raw_score"] = calibrate(scorer, calibrated, [result])[0]
+    if settings is not None:
+        result = _ask_judge(settings, loaded.questions[question_id], result)
     if as_json:
         out.print_json(json.dumps({**result.to_dict(), **extra}))
     else:
         # The panel wraps its own lines to the terminal (the console's soft wrap would cut them).
         out.print(render_result(result, loaded.questions[question_id].question), soft_wrap=False)
+
+
+def _ask_judge(settings: JudgeSettings, question: Question, result: Result) -> Result:
+    """`result` with the judge's opinion; a judge that failed is reported on stderr."""
+    from grader.judge import judged, open_judge
+
+    judge = open_judge(settings)
+    assert judge is not None
+    with err.status(f"asking the judge at {settings.endpoint}…"):
+        result = judged(result, judge.opinion(question, result))
+    judge.close()
+    if result.judge is not None and result.judge.error:
+        err.print(f"judge: {result.judge.error}", highlight=False, markup=False)
+    return result
 
 
 OutputFileFormat = StrEnum("OutputFileFormat", {f: f for f in OUTPUT_FORMATS})
@@ -180,6 +208,9 @@ def grade(
             show_default="the confidence model's, about a fifth of verdicts",
         ),
     ] = None,
+    judge: JudgeOption = None,
+    judge_model: JudgeModelOption = None,
+    judge_mode: JudgeModeOption = None,
 ) -> None:
     """Grade every answer of a file.
 
@@ -187,7 +218,8 @@ def grade(
     README); optional answer_id, candidate; every other column is kept. The output adds
     question_id and matched_by, score, passed, similarity, coverage, covered_points,
     missing_points, misconceptions, flags, confidence, needs_review (the verdict could go
-    either way; --review-band widens or narrows it), review_reason and error. Rows that
+    either way, or an LLM judge disagrees; --review-band widens or narrows it), review_reason
+    and error. With --judge, also judge_score, judge_feedback and judge_error. Rows that
     cannot be graded get an error and the exit code is 1; every other row is still graded
     and written.
 
@@ -205,12 +237,17 @@ def grade(
     except InputError as exc:
         raise fail(str(exc)) from None
 
-    job = GradingJob(loaded, model, backend, load_calibration(calibration), review_band)
+    settings = judge_settings(judge, judge_model, judge_mode)
+    job = GradingJob(
+        loaded, model, backend, load_calibration(calibration), review_band, judge=settings
+    )
     problem = calibration_problem(job)
     if problem:
         raise fail(problem)
     calibrated = job.calibration is not None
-    plan = OutputPlan.of(answers, output, format and str(format), escape_formulas, calibrated)
+    plan = OutputPlan.of(
+        answers, output, format and str(format), escape_formulas, calibrated, settings is not None
+    )
     decisions = open_cluster_grades(cluster_grades, answers)
     if decisions:
         add_override_columns(plan)
@@ -283,6 +320,7 @@ class Tally:
     """Failed rows that a resumed output file already held."""
     overridden: int = 0
     """Rows that took the grade decided for their cluster."""
+    judge_failed: int = 0
 
     def add(self, records: list[dict], name: str) -> None:
         for record in records:
@@ -295,6 +333,9 @@ class Tally:
                 self.review += bool(record.get("needs_review"))
             if record.get("override_score") is not None:
                 self.overridden += 1
+            if record.get("judge_error"):
+                self.judge_failed += 1
+                err.print(f"{name}: judge: {record['judge_error']}", highlight=False, markup=False)
 
     def summary(self, skipped: int) -> str:
         text = (
@@ -305,6 +346,8 @@ class Tally:
             text += f"; {self.failed} row(s) failed"
         if self.overridden:
             text += f"; {self.overridden} row(s) took their cluster's grade"
+        if self.judge_failed:
+            text += f"; the judge gave no opinion on {self.judge_failed} row(s) (see judge_error)"
         if skipped:
             text += f"; {skipped} row(s) were already in the output"
             if self.failed_before:

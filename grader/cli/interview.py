@@ -12,9 +12,13 @@ from grader.backends import Backend
 from grader.cli.common import (
     BackendOption,
     BankOption,
+    JudgeModelOption,
+    JudgeModeOption,
+    JudgeOption,
     ModelOption,
     app,
     fail,
+    judge_settings,
     open_bank,
     out,
 )
@@ -41,6 +45,9 @@ def interview(
     bank: BankOption = None,
     model: ModelOption = None,
     backend: BackendOption = Backend.auto,
+    judge: JudgeOption = None,
+    judge_model: JudgeModelOption = None,
+    judge_mode: JudgeModeOption = None,
 ) -> None:
     """Run a technical screen: score each answer live, accept or override it, with notes.
 
@@ -50,8 +57,10 @@ def interview(
     """
     # Imported here so that the other commands don't pay for loading Textual.
     from grader.interview import SetFileError, load_question_set
+    from grader.judge import open_judge
     from grader.tui.interview.app import InterviewApp
 
+    settings = judge_settings(judge, judge_model, judge_mode)
     loaded = open_bank(bank)
     chosen = None
     if question_set is not None:
@@ -65,6 +74,7 @@ def interview(
         load_scorer=lambda: load_scorer(loaded, model, backend),
         question_set=chosen,
         candidate=candidate,
+        judge=open_judge(settings),
     ).run()
 
 

@@ -32,6 +32,7 @@ from grader.tui.keys import KeysScreen
 from grader.tui.messages import BackToList, Graded
 
 if TYPE_CHECKING:  # the engine is imported by the loader, off the first screen's path
+    from grader.judge import Judge
     from grader.scoring import Scorer
 
 DARK, LIGHT = "textual-dark", "textual-light"
@@ -64,11 +65,12 @@ class BaseApp(App[None]):
         load_scorer: Callable[[], Scorer] | None = None,
         store: Store | None = None,
         clock: Callable[[], datetime] = utc_now,
+        judge: Judge | None = None,
     ) -> None:
         """Give either a ready `scorer` or `load_scorer`, which is called in a worker thread.
 
         `store` defaults to the history in the user's data folder; `clock` makes tests
-        reproducible.
+        reproducible; a `judge` (grader/judge.py) adds an LLM's opinion to every grade.
         """
         super().__init__()
         if scorer is None and load_scorer is None:
@@ -77,6 +79,7 @@ class BaseApp(App[None]):
         self._owns_store = store is None
         self.store = store if store is not None else Store.connect()
         self.clock = clock
+        self.judge = judge
         self.scorer = scorer
         self.model_message = ""
         self._load_scorer = load_scorer
@@ -238,6 +241,12 @@ class BaseApp(App[None]):
         try:
             with self._score_lock:
                 result = self.scorer.score(question_id, answer)
+            if self.judge is not None:
+                from grader.judge import judged
+
+                # Never raises: a judge that fails leaves a note beside the embedding grade.
+                question = self.bank.questions[question_id]
+                result = judged(result, self.judge.opinion(question, result))
         except Exception as exc:  # shown to the user; the draft is kept
             self.call_from_thread(self._graded, question_id, None, str(exc), reply_to)
             return

@@ -175,6 +175,37 @@ def findings_content(result: Result) -> Content:
     return Content("\n").join(lines)
 
 
+JUDGED_LOOKS = {
+    "stated": ("✔", "$text-success"),
+    "missing": ("✘", "$text-error"),
+    "contradicted": ("⇄", "$text-error"),
+}
+
+
+def judge_content(result: Result) -> Content:
+    """The LLM judge's section: its score and verdict, review reasons, points, feedback."""
+    opinion = result.judge
+    if opinion is None:
+        return Content("")
+    if opinion.error:
+        return Content.styled(f"LLM judge: {opinion.error}", "$text-muted")
+    assert opinion.score is not None
+    head = f"LLM judge ({opinion.model}): {opinion.score:g} / 100, "
+    head += "passes" if opinion.passed else "fails"
+    if opinion.embedding_score is not None:
+        head += f" (the score; the embedding grade was {opinion.embedding_score:g})"
+    lines = [Content.styled(head, "bold")]
+    for reason in result.review_reasons:
+        lines.append(Content.styled(f"⚠ needs review: {reason}", "$text-warning"))
+    for point in opinion.points:
+        mark, style = JUDGED_LOOKS[point.status]
+        quote = f" “{point.quote}”" if point.quote else ""
+        lines.append(Content.assemble((f"{mark} ", style), f"{point.id}", (quote, "$text-muted")))
+    lines += [Content.styled(f"✘ misconception {m}", "$text-error") for m in opinion.misconceptions]
+    lines.append(Content.styled(opinion.feedback, "italic"))
+    return Content("\n").join(lines)
+
+
 def reference_content(question: Question, result: Result) -> Content:
     """The reference answers (the closest one first), or the right option and why."""
     if question.type == "choice":
@@ -231,6 +262,8 @@ class ScoreCard(Vertical):
                     yield Static("", id="point-detail")
                 findings = findings_content(result)
                 yield Static(findings, id="findings", classes="" if findings else "-hidden")
+                if result.judge is not None:
+                    yield Static(judge_content(result), id="judge-opinion")
             with VerticalScroll(id="answer-pane"):
                 yield Label(f"{self.whose.capitalize()} answer", classes="pane-title")
                 yield AnswerView(result, id="answer-view")
