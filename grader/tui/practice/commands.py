@@ -5,14 +5,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, cast
+from typing import Protocol, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from grader.bank import Bank
 from grader.text import shorten
 
-if TYPE_CHECKING:
-    from grader.tui.practice.app import PracticeApp
+
+class PracticeActions(Protocol):
+    """What the palette asks of the practice app (a protocol, so that the app may import
+    this module without this module importing the app)."""
+
+    bank: Bank
+
+    def show_due(self) -> object: ...
+    def draw_random_set(self) -> object: ...
+    def open_progress(self) -> object: ...
+    def export_history(self) -> object: ...
+    def toggle_theme(self) -> object: ...
+    def open_question(self, question_id: str) -> object: ...
+
 
 QUESTION_CHARS = 70
 
@@ -21,9 +34,9 @@ class PracticeCommands(Provider):
     """What the practice app can do, found by typing part of its name or a question's text."""
 
     @property
-    def practice(self) -> PracticeApp:
+    def practice(self) -> PracticeActions:
         """The practice app the palette is open over."""
-        return cast("PracticeApp", self.app)
+        return cast(PracticeActions, self.app)
 
     def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
         app = self.practice
