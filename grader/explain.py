@@ -87,6 +87,8 @@ def judge_text(result: Result) -> Text:
     if opinion.embedding_score is not None:
         head += f"; this is the score (the embedding grade was {opinion.embedding_score:g})"
     text = Text(head, style="bold cyan")
+    if opinion.disagreement:
+        text.append(f"\n⚠ needs review: {opinion.disagreement}", style="bold yellow")
     for point in opinion.points:
         mark, colour = JUDGED_MARKS[point.status]
         quote = f"  “{point.quote}”" if point.quote else ""

@@ -517,11 +517,15 @@ def judged(result: Result, opinion: JudgeOpinion | None) -> Result:
         return replace(result, judge=opinion, notes=notes)
     reasons = [result.review_reason] if result.needs_review and result.review_reason else []
     if opinion.passed != result.passed:
-        reasons.append(
-            f"the judge ({opinion.model}) {'passes' if opinion.passed else 'fails'} it at"
-            f" {opinion.score:g} where the embedding grade"
-            f" {'passes' if result.passed else 'fails'} it at {result.score:g}"
+        opinion = replace(
+            opinion,
+            disagreement=(
+                f"the judge ({opinion.model}) {'passes' if opinion.passed else 'fails'} it at"
+                f" {opinion.score:g} where the embedding grade"
+                f" {'passes' if result.passed else 'fails'} it at {result.score:g}"
+            ),
         )
+        reasons.append(opinion.disagreement)
     review = {"needs_review": bool(reasons), "review_reason": "; ".join(reasons) or None}
     if opinion.mode != "score":
         return replace(result, judge=opinion, **review)

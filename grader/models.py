@@ -255,6 +255,8 @@ class JudgeOpinion:
     misconceptions: list[str] = field(default_factory=list)
     error: str | None = None
     embedding_score: float | None = None
+    disagreement: str | None = None
+    """Why the judge's pass or fail differs from the embedding grade's, when it does."""
 
 
 @dataclass(frozen=True)

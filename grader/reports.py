@@ -249,7 +249,8 @@ def judge_lines(result: Result) -> list[str]:
         return [f"no opinion: {opinion.error}"]
     verdict = "passes" if opinion.passed else "fails"
     lines = [f"{opinion.model}: {num(opinion.score)} / 100, {verdict}"]
-    lines += [f"needs review: {reason}" for reason in result.review_reasons]
+    if opinion.disagreement:
+        lines.append(f"needs review: {opinion.disagreement}")
     lines += [
         f"{p.id}: {p.status}" + (f" (“{p.quote}”)" if p.quote else "") for p in opinion.points
     ]

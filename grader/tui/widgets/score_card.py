@@ -195,8 +195,8 @@ def judge_content(result: Result) -> Content:
     if opinion.embedding_score is not None:
         head += f" (the score; the embedding grade was {opinion.embedding_score:g})"
     lines = [Content.styled(head, "bold")]
-    for reason in result.review_reasons:
-        lines.append(Content.styled(f"⚠ needs review: {reason}", "$text-warning"))
+    if opinion.disagreement:
+        lines.append(Content.styled(f"⚠ needs review: {opinion.disagreement}", "$text-warning"))
     for point in opinion.points:
         mark, style = JUDGED_LOOKS[point.status]
         quote = f" “{point.quote}”" if point.quote else ""
