@@ -2,7 +2,8 @@
 
 How a free-text answer is scored (every number is a module constant below, documented in README):
 
-1. The answer is split into sentences and embedded whole and sentence by sentence.
+1. The answer is split into sentences, each embedded alone; the answer's own vector pools the
+   token vectors of all its sentences (one forward pass per sentence serves both).
 2. Question demoting: every vector loses its component along the question's own embedding
    before cosines are taken, so that merely talking about the question's subject ("the learning
    rate ...") earns nothing; what is said about it does.
@@ -204,9 +205,9 @@ class Scorer:
         """Embed the questions' texts, then every answer and its sentences; return the sentences."""
         self._prepare(questions)
         sentences = [split_sentences(a) or [a.strip()] for _, a in items]
-        texts = [a for (_, a), q in zip(items, questions) if q.type == "free_text"]
-        texts += [s for ss, q in zip(sentences, questions) if q.type == "free_text" for s in ss]
-        self.embedder.encode(texts)
+        self.embedder.embed_answers(
+            [(a, ss) for (_, a), ss, q in zip(items, sentences, questions) if q.type == "free_text"]
+        )
         return sentences
 
     def _score_chunk(
@@ -256,7 +257,7 @@ class Scorer:
     def _score_free_text(self, question: Question, answer: str, sentences: list[str]) -> Result:
         prepared = self._prepared[question.id]
         rubric = question.rubric
-        whole_vec = self.embedder.encode([answer])[0]
+        whole_vec = self.embedder.answer_vector(answer, sentences)
         answer_vec = demote(whole_vec[None, :], prepared.question)[0]
         sentence_vecs = demote(self.embedder.encode(sentences), prepared.question)
 
