@@ -99,6 +99,8 @@ class _Prepared:
     match by meaning alone needs one of them, since embeddings place "updated once per epoch"
     next to "updated after every example"."""
     question_terms: set[str]
+    wrong_patterns: list[list[re.Pattern[str]]]
+    """Per misconception, its patterns compiled (re's own cache is too small for a bank's)."""
     lexicon: Lexicon | None
     reference_words: list[list[str]]
     contrasts: tuple[Pair, ...]
@@ -157,6 +159,10 @@ class Scorer:
                     self.embedder.encode([negate(t) for t in _statements(q, "wrong")]), q_vec
                 ),
                 question_terms=set(content_stems(q.question)),
+                wrong_patterns=[
+                    [re.compile(p, re.IGNORECASE) for p in m.patterns]
+                    for m in (rubric.misconceptions if rubric else [])
+                ],
                 distinctive=_distinctive_words(q),
                 lexicon=Lexicon(rubric.key_points) if rubric else None,
                 reference_words=[words(r) for r in q.references],
@@ -419,8 +425,8 @@ class Scorer:
                 # reported belief or a clause about something else.
                 by_pattern = any(
                     asserts(sentence, wrong.statement, m.span(), topic, pairs)
-                    for p in wrong.patterns
-                    for m in re.finditer(p, sentence, re.IGNORECASE)
+                    for p in prepared.wrong_patterns[j]
+                    for m in p.finditer(sentence)
                 )
                 by_meaning = (
                     sims[i, j] >= max(MISCONCEPTION_MATCH, right[i], denied[i, j])

@@ -117,8 +117,9 @@ def test_pooling_agrees_across_backends(embedder):
 
     onnx = Embedder(backend="onnx", onnx_folder=onnx_folder())
     texts = ["Dropout randomly zeroes units.", "Yes.", "The rate is tuned on validation data."]
-    mine, theirs = embedder.runner.sentence_vectors(texts, 16), onnx.runner.sentence_vectors(
-        texts, 16
+    mine, theirs = (
+        embedder.runner.sentence_vectors(texts, 16),
+        onnx.runner.sentence_vectors(texts, 16),
     )
     assert np.allclose(mine.vectors, theirs.vectors, atol=1e-5)
     assert np.allclose(mine.mass, theirs.mass, rtol=1e-4)
