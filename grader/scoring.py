@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -65,7 +66,9 @@ COPIED_QUESTION_SHARE = 0.8
 MIN_SENTENCE_WORDS = 3
 FRAGMENT_WORDS = 5  # from this length on, a sentence without function words is a keyword run
 FRAGMENT_STOP_RATIO = 0.12
-CHUNK_ANSWERS = 512
+CHUNK_ANSWERS = 128
+"""Answers embedded together: small enough that the first chunk, whose embedding nothing hides,
+is short, and large enough to fill the model's batches."""
 SCRAMBLED_SENTENCE = 0.5
 """A sentence whose word order scores below this (see grader.word_order) states nothing: 0.2 %
 of held-out English sentences score lower, and 60 % of their shuffles."""
@@ -191,10 +194,22 @@ class Scorer:
             problem = check_answer(answer)
             if problem:
                 raise ValueError(f"{qid}: {problem}")
-        results: list[Result] = []
         # Chunks bound memory in long batches while keeping the model's batches full.
-        for start in range(0, len(items), CHUNK_ANSWERS):
-            results += self._score_chunk(items[start : start + CHUNK_ANSWERS], progress)
+        chunks = [
+            items[start : start + CHUNK_ANSWERS] for start in range(0, len(items), CHUNK_ANSWERS)
+        ]
+        if len(chunks) <= 1:
+            return [r for chunk in chunks for r in self._grade(chunk, self._embed(chunk), progress)]
+        # The model (which releases the GIL) embeds the next chunk while this one is graded
+        # in Python: on 2 cores that hides most of the rubric matching behind the model.
+        results: list[Result] = []
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="grader-embed") as ahead:
+            embedded = ahead.submit(self._embed, chunks[0])
+            for n, chunk in enumerate(chunks):
+                sentences = embedded.result()
+                if n + 1 < len(chunks):
+                    embedded = ahead.submit(self._embed, chunks[n + 1])
+                results += self._grade(chunk, sentences, progress)
         return results
 
     def embed_ahead(self, question_id: str, answer: str) -> None:
@@ -203,12 +218,11 @@ class Scorer:
         The apps call this while the user pauses typing: when the answer is submitted, only
         the sentences typed since are left to embed, so the score comes back at once.
         """
-        self._embed([(question_id, answer)], [self.bank.get(question_id)])
+        self._embed([(question_id, answer)])
 
-    def _embed(
-        self, items: Sequence[tuple[str, str]], questions: list[Question]
-    ) -> list[list[str]]:
-        """Embed the questions' texts, then every answer and its sentences; return the sentences."""
+    def _embed(self, items: Sequence[tuple[str, str]]) -> list[list[str]]:
+        """Embed the questions' texts, then every answer's sentences; return the sentences."""
+        questions = [self.bank.get(qid) for qid, _ in items]
         self._prepare(questions)
         sentences = [split_sentences(a) or [a.strip()] for _, a in items]
         self.embedder.embed_answers(
@@ -216,12 +230,15 @@ class Scorer:
         )
         return sentences
 
-    def _score_chunk(
-        self, items: Sequence[tuple[str, str]], progress: Callable[[int], None] | None
+    def _grade(
+        self,
+        items: Sequence[tuple[str, str]],
+        sentences: list[list[str]],
+        progress: Callable[[int], None] | None,
     ) -> list[Result]:
-        questions = [self.bank.get(qid) for qid, _ in items]
-        sentences = self._embed(items, questions)
+        """Grade answers whose texts `_embed` has embedded, given their sentences."""
         results = []
+        questions = [self.bank.get(qid) for qid, _ in items]
         for (_, answer), question, sents in zip(items, questions, sentences):
             if question.type == "choice":
                 results.append(self._score_choice(question, answer))
