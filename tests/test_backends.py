@@ -92,6 +92,7 @@ def test_export_happens_once(onnx_scorer):
     assert not [p for p in folder.iterdir() if p.name.endswith(".tmp")]
 
 
+@pytest.mark.model
 def test_models_without_mean_pooling_are_refused(tmp_path):
     model = tmp_path / "cls-model"
     modules = [
@@ -122,6 +123,7 @@ def test_auto_takes_onnx_when_the_model_allows_it(bank, onnx_scorer):
     assert Embedder(backend="auto").backend is Backend.torch
 
 
+@pytest.mark.model
 def test_auto_falls_back_to_torch_for_a_model_onnx_cannot_run(tmp_path):
     # The bundled model with CLS pooling: sentence-transformers runs it, the ONNX path refuses.
     _, source = resolve_model(None)
@@ -140,6 +142,7 @@ def test_auto_falls_back_to_torch_for_a_model_onnx_cannot_run(tmp_path):
     assert embedder.encode(TEXTS[:1]).shape == (1, 384)
 
 
+@pytest.mark.model
 def test_cli_rejects_an_unknown_backend(cli):
     result = cli("score", "learning-rate", "an answer", "--backend", "tensorrt")
     assert result.exit_code == 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 
 import numpy as np
+import pytest
 
 from grader.bank import load_bank
 from grader.embedding import Embedder, EmbeddingCache, length_batches
@@ -21,6 +22,7 @@ def counting_embedder(cache: EmbeddingCache | None = None) -> tuple[Embedder, Co
     return embedder, counter
 
 
+@pytest.mark.model
 def test_second_start_embeds_only_what_changed(tmp_path):
     root = make_bank(tmp_path / "bank")
     cache = EmbeddingCache(tmp_path / "cache.sqlite")
@@ -43,6 +45,7 @@ def test_second_start_embeds_only_what_changed(tmp_path):
     ]
 
 
+@pytest.mark.model
 def test_identical_texts_are_embedded_once():
     fresh, counter = counting_embedder()
     vectors = fresh.encode(["same text here", "other text", "same text here"])
