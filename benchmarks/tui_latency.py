@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import compileall
+import math
 import os
 import statistics
 import subprocess
@@ -47,6 +48,12 @@ MODES = {
     "typed, after a typing pause": "typed as in the first mode, then submitted once the app "
     "has embedded the answer ahead in the typist's pause",
 }
+
+
+def p95(values: list[float]) -> float:
+    """The 95th percentile, nearest rank (of 12 runs, the worst; of 40, the third worst)."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
 
 
 def frame_times(app, clock) -> list[float]:
@@ -257,26 +264,29 @@ def main() -> None:
             bare += first_screen_seconds(1, bare_rows=rows)
     scores, load = score_seconds(args.answers, args.backend)
     table = Table(title=f"Practice app latency ({args.backend} backend)")
-    for column in ("measure", "runs", "median", "max", "target"):
+    for column in ("measure", "runs", "median", "p95", "max", "target"):
         table.add_column(column, justify="left" if column == "measure" else "right")
+    gap = statistics.median(starts) - statistics.median(bare)
     table.add_row(
         "first screen", str(len(starts)), f"{statistics.median(starts):.2f} s",
-        f"{max(starts):.2f} s", "< 1 s",
+        f"{p95(starts):.2f} s", f"{max(starts):.2f} s", "",
     )  # fmt: skip
     table.add_row(
         "  the same, bank changed (no bank cache)", str(len(cold)),
-        f"{statistics.median(cold):.2f} s", f"{max(cold):.2f} s", "",
+        f"{statistics.median(cold):.2f} s", f"{p95(cold):.2f} s", f"{max(cold):.2f} s", "",
     )  # fmt: skip
     table.add_row(
         "  baseline: bare Textual app, same widgets", str(len(bare)),
-        f"{statistics.median(bare):.2f} s", f"{max(bare):.2f} s", "",
+        f"{statistics.median(bare):.2f} s", f"{p95(bare):.2f} s", f"{max(bare):.2f} s", "",
     )  # fmt: skip
+    table.add_row("  first screen - baseline (medians)", "", f"{gap:+.2f} s", "", "", "<= 0.15 s")
     for mode, times in scores.items():
         table.add_row(
             f"submit to score, {mode}", str(len(times)),
-            f"{statistics.median(times) * 1000:.0f} ms", f"{max(times) * 1000:.0f} ms", "< 300 ms",
+            f"{statistics.median(times) * 1000:.0f} ms", f"{p95(times) * 1000:.0f} ms",
+            f"{max(times) * 1000:.0f} ms", "p95 < 250 ms",
         )  # fmt: skip
-    table.add_row("model load (background)", "1", f"{load:.1f} s", "", "")
+    table.add_row("model load (background)", "1", f"{load:.1f} s", "", "", "")
     console = Console()
     console.print(table)
     for mode, how in MODES.items():

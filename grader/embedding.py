@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from grader.backends import Backend, BackendError
+from grader.onnx_export import EXPORT_VERSION
 from grader.runners import OnnxRunner, Runner, TorchRunner
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
@@ -173,7 +174,8 @@ class Embedder:
         """
         backend = Backend(backend)
         label, source = resolve_model(model)
-        folder = onnx_folder / EmbeddingCache.key(label)[:16] if onnx_folder else None
+        exported = f"{label} export {EXPORT_VERSION}"
+        folder = onnx_folder / EmbeddingCache.key(exported)[:16] if onnx_folder else None
         self.backend = _auto(source, folder) if backend is Backend.auto else backend
         # torch and float32 ONNX give the same vectors (to 1e-6), so they share a label, and
         # with it the embedding cache and calibrations; int8 weights change the numbers.
@@ -181,6 +183,7 @@ class Embedder:
         self.runner = _load(source, self.backend, folder)
         self._memory: dict[str, np.ndarray] = {}
         self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._mass: dict[str, float] = {}  # see Pooled.mass; for texts in memory
         self._cache = cache
         self.batch_size = batch_size
         self.dimension = self.runner.dimension
@@ -188,8 +191,7 @@ class Embedder:
     @property
     def vocabulary(self) -> set[str]:
         """Whole-word entries of the tokenizer's vocabulary (used to spot gibberish)."""
-        vocab = getattr(self.runner.tokenizer, "vocab", {})
-        return {w for w in vocab if w.isalpha()}
+        return {w for w in self.runner.vocabulary() if w.isalpha()}
 
     def encode(self, texts: Sequence[str], persist: bool = False) -> np.ndarray:
         """Embeddings of `texts` (rows in the same order), normalised to unit length.
@@ -208,11 +210,7 @@ class Embedder:
             self._memory.update(found)
             missing = [t for t in missing if t not in found]
         if missing:
-            fresh = {}
-            for batch in length_batches(missing, self.batch_size):
-                vectors = self.runner.sentence_vectors(batch, self.batch_size)
-                fresh.update(zip(batch, vectors, strict=True))
-                release_freed_memory()
+            fresh = self._run(missing)
             if persist:
                 self._memory.update(fresh)
                 if disk is not None:
@@ -220,7 +218,49 @@ class Embedder:
             else:
                 self._recent.update(fresh)
                 while len(self._recent) > RECENT_TEXTS:
-                    self._recent.popitem(last=False)
+                    text, _ = self._recent.popitem(last=False)
+                    self._mass.pop(text, None)
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         return np.stack([self._memory.get(t, self._recent.get(t)) for t in texts])
+
+    def _run(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        """Run the model on `texts` (none of them known yet) and note their token mass."""
+        fresh = {}
+        for batch in length_batches(texts, self.batch_size):
+            pooled = self.runner.sentence_vectors(batch, self.batch_size)
+            fresh.update(zip(batch, pooled.vectors, strict=True))
+            if pooled.mass is not None:
+                self._mass.update(zip(batch, pooled.mass.tolist(), strict=True))
+            release_freed_memory()
+        return fresh
+
+    def embed_answers(self, answers: Sequence[tuple[str, Sequence[str]]]) -> None:
+        """Embed, in shared batches, what `answer_vector` needs for each (answer, sentences).
+
+        The sentences are all the model runs on when it mean-pools its tokens; only for other
+        models is the whole answer run again.
+        """
+        texts = [s for _, sentences in answers for s in sentences]
+        if not self.runner.mean_pooled:
+            texts = [a for a, _ in answers] + texts
+        self.encode(texts)
+
+    def answer_vector(self, answer: str, sentences: Sequence[str]) -> np.ndarray:
+        """The unit embedding of a whole answer, given the sentences it was split into.
+
+        For a mean-pooling model this is the mean of every token of every sentence, each
+        sentence run through the model alone: one forward pass per sentence serves both the
+        sentence's own vector and the answer's, instead of a second pass over the whole answer.
+        It differs from embedding the answer in one piece only in that each token sees its own
+        sentence rather than the whole answer (benchmarks/agreement.py measures what that
+        moves), and an answer over the model's length limit is no longer cut.
+        """
+        if not self.runner.mean_pooled or not sentences:
+            return self.encode([answer])[0]
+        vectors = self.encode(sentences)
+        unknown = [s for s in dict.fromkeys(sentences) if s not in self._mass]
+        if unknown:  # a sentence the disk cache knew (a bank text): its mass was not kept
+            self._run(unknown)
+        total = np.sum(vectors * np.array([self._mass[s] for s in sentences])[:, None], axis=0)
+        return total / max(float(np.linalg.norm(total)), 1e-12)

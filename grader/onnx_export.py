@@ -18,6 +18,9 @@ from pathlib import Path
 from grader.backends import Backend, BackendError, check_mean_pooled
 
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+EXPORT_VERSION = 2
+"""Bumped whenever the export changes what it writes: exports are kept in a folder named for
+the model and this version, so an old export is never run by new code."""
 
 
 def onnx_file(folder: Path, backend: Backend) -> Path:

@@ -1,25 +1,42 @@
 """The engines behind the backends: PyTorch through sentence-transformers, or ONNX Runtime.
 
-Both runners share one tokenizer call and hand back numpy arrays, so the embedder and the word
-alignment never see which engine ran.
+Both runners hand back numpy arrays, so the embedder and the word alignment never see which
+engine ran. The ONNX runner needs only the `tokenizers` and `onnxruntime` libraries once the
+model is exported: no torch, no transformers, so a one-shot command starts in a fraction of
+the time (benchmarks/startup.py).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from grader.backends import BackendError, max_seq_length
+from grader.backends import BackendError, check_mean_pooled, max_seq_length
+
+
+@dataclass(frozen=True)
+class Pooled:
+    """Sentence embeddings of a batch of texts."""
+
+    vectors: np.ndarray
+    """Unit length, one row per text."""
+    mass: np.ndarray | None
+    """Per text, the length of the sum of its token vectors (the unit vector times this is the
+    sum), so that texts embedded alone can be pooled together afterwards; None for a model that
+    does not mean-pool its tokens."""
 
 
 class Runner:
-    """What both engines share: the tokenizer and the limits of the model."""
+    """What both engines share: tokenizing, mean pooling and the limits of the model."""
 
     tokenizer: object
     max_length: int
     dimension: int
+    mean_pooled: bool = True
 
     def tokenize(self, texts: Sequence[str]):
         """Token ids of `texts`, padded to the longest and cut at the model's limit."""
@@ -31,13 +48,27 @@ class Runner:
             return_tensors="np",
         )
 
+    def vocabulary(self) -> dict[str, int]:
+        """The tokenizer's vocabulary: token -> id."""
+        return self.tokenizer.get_vocab()
+
     def token_states(self, encoded) -> np.ndarray:
         """The transformer's last hidden state, (texts, tokens, dimension)."""
         raise NotImplementedError
 
-    def sentence_vectors(self, texts: Sequence[str], batch_size: int) -> np.ndarray:
-        """Unit-length sentence embeddings of `texts`, in order."""
-        raise NotImplementedError
+    def sentence_vectors(self, texts: Sequence[str], batch_size: int) -> Pooled:
+        """Mean-pooled sentence embeddings of `texts`, in order."""
+        vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        mass = np.zeros(len(texts), dtype=np.float32)
+        for start in range(0, len(texts), batch_size):
+            encoded = self.tokenize(texts[start : start + batch_size])
+            hidden = self.token_states(encoded)
+            mask = encoded["attention_mask"][..., None].astype(np.float32)
+            sums = (hidden * mask).sum(axis=1)
+            norms = np.linalg.norm(sums, axis=1)
+            vectors[start : start + batch_size] = sums / np.maximum(norms, 1e-12)[:, None]
+            mass[start : start + batch_size] = norms
+        return Pooled(vectors, mass)
 
 
 class TorchRunner(Runner):
@@ -53,6 +84,10 @@ class TorchRunner(Runner):
         self.tokenizer = self.model.tokenizer
         self.max_length = self.model.max_seq_length
         self.dimension = self.model.get_embedding_dimension()
+        try:
+            check_mean_pooled(source)
+        except BackendError:
+            self.mean_pooled = False
 
     def token_states(self, encoded) -> np.ndarray:
         import torch
@@ -68,53 +103,94 @@ class TorchRunner(Runner):
                 .numpy()
             )
 
-    def sentence_vectors(self, texts: Sequence[str], batch_size: int) -> np.ndarray:
-        return self.model.encode(
+    def sentence_vectors(self, texts: Sequence[str], batch_size: int) -> Pooled:
+        if self.mean_pooled:
+            return super().sentence_vectors(texts, batch_size)
+        # Any other pipeline (CLS pooling, dense layers) is run as sentence-transformers runs it.
+        vectors = self.model.encode(
             list(texts),
             batch_size=batch_size,
             normalize_embeddings=True,
             convert_to_numpy=True,
             show_progress_bar=False,
-        ).astype(np.float32)
+        )
+        return Pooled(vectors.astype(np.float32), None)
+
+
+@dataclass(frozen=True)
+class CharSpan:
+    start: int
+    end: int
+
+
+class Encoded(dict):
+    """Token ids of a batch (numpy arrays by input name), with the word alignment the
+    transformers tokenizers offer (`word_ids`, `word_to_chars`)."""
+
+    def __init__(self, encodings: list):
+        super().__init__(
+            input_ids=np.array([e.ids for e in encodings], dtype=np.int64),
+            attention_mask=np.array([e.attention_mask for e in encodings], dtype=np.int64),
+            token_type_ids=np.array([e.type_ids for e in encodings], dtype=np.int64),
+        )
+        self.encodings = encodings
+
+    def word_ids(self, index: int) -> list[int | None]:
+        return self.encodings[index].word_ids
+
+    def word_to_chars(self, index: int, word: int) -> CharSpan:
+        return CharSpan(*self.encodings[index].word_to_chars(word))
 
 
 class OnnxRunner(Runner):
     """The model's transformer exported to ONNX, with mean pooling done here.
 
     Only models whose sentence-transformers pipeline is a transformer followed by mean pooling
-    (as all-MiniLM-L6-v2 is) can run this way; others are refused rather than embedded wrongly.
+    (as all-MiniLM-L6-v2 is), with a fast tokenizer (`tokenizer.json`), can run this way;
+    others are refused rather than embedded wrongly.
     """
 
     def __init__(self, source: str, onnx_file: Path):
         try:
             import onnxruntime
+            from tokenizers import Tokenizer
         except ImportError:
             raise BackendError(
-                "the ONNX backends need onnxruntime: pip install onnxruntime"
+                "the ONNX backends need onnxruntime and tokenizers:"
+                " pip install onnxruntime tokenizers"
             ) from None
-        from transformers import AutoConfig, AutoTokenizer
-
+        folder = Path(source)
+        if not (folder / "tokenizer.json").is_file():
+            raise BackendError(
+                f"the ONNX backends need a fast tokenizer ({source}/tokenizer.json):"
+                " use --backend torch"
+            )
         options = onnxruntime.SessionOptions()
         options.log_severity_level = 3  # its warnings are about graph fusions, not results
+        self.onnx_file = onnx_file
         self.session = onnxruntime.InferenceSession(
             str(onnx_file), options, providers=["CPUExecutionProvider"]
         )
         self.inputs = {i.name for i in self.session.get_inputs()}
-        self.tokenizer = AutoTokenizer.from_pretrained(source)
-        self.max_length = max_seq_length(source) or self.tokenizer.model_max_length
-        self.dimension = AutoConfig.from_pretrained(source).hidden_size
+        settings = _json(folder / "tokenizer_config.json")
+        self.max_length = max_seq_length(source) or settings.get("model_max_length", 512)
+        self.dimension = _json(folder / "config.json")["hidden_size"]
+        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        # tokenizer.json may carry fixed padding and another length limit: set both as the
+        # transformers tokenizer call does (pad to the longest, cut at the model's limit).
+        self.tokenizer.enable_truncation(self.max_length)
+        pad = settings.get("pad_token") or "[PAD]"
+        pad = pad["content"] if isinstance(pad, dict) else pad  # saved as an AddedToken
+        pad_id = self.tokenizer.token_to_id(pad)
+        self.tokenizer.enable_padding(pad_id=0 if pad_id is None else pad_id, pad_token=pad)
+
+    def tokenize(self, texts: Sequence[str]) -> Encoded:
+        return Encoded(self.tokenizer.encode_batch(list(texts)))
 
     def token_states(self, encoded) -> np.ndarray:
         feed = {name: encoded[name].astype(np.int64) for name in self.inputs}
         return self.session.run(None, feed)[0]
 
-    def sentence_vectors(self, texts: Sequence[str], batch_size: int) -> np.ndarray:
-        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        for start in range(0, len(texts), batch_size):
-            encoded = self.tokenize(texts[start : start + batch_size])
-            hidden = self.token_states(encoded)
-            mask = encoded["attention_mask"][..., None].astype(np.float32)
-            mean = (hidden * mask).sum(axis=1) / np.maximum(mask.sum(axis=1), 1e-9)
-            norms = np.linalg.norm(mean, axis=1, keepdims=True)
-            out[start : start + batch_size] = mean / np.maximum(norms, 1e-12)
-        return out
+
+def _json(path: Path) -> dict:
+    return json.loads(path.read_text()) if path.is_file() else {}

@@ -2,7 +2,8 @@
 
 How a free-text answer is scored (every number is a module constant below, documented in README):
 
-1. The answer is split into sentences and embedded whole and sentence by sentence.
+1. The answer is split into sentences, each embedded alone; the answer's own vector pools the
+   token vectors of all its sentences (one forward pass per sentence serves both).
 2. Question demoting: every vector loses its component along the question's own embedding
    before cosines are taken, so that merely talking about the question's subject ("the learning
    rate ...") earns nothing; what is said about it does.
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -64,7 +66,9 @@ COPIED_QUESTION_SHARE = 0.8
 MIN_SENTENCE_WORDS = 3
 FRAGMENT_WORDS = 5  # from this length on, a sentence without function words is a keyword run
 FRAGMENT_STOP_RATIO = 0.12
-CHUNK_ANSWERS = 512
+CHUNK_ANSWERS = 128
+"""Answers embedded together: small enough that the first chunk, whose embedding nothing hides,
+is short, and large enough to fill the model's batches."""
 SCRAMBLED_SENTENCE = 0.5
 """A sentence whose word order scores below this (see grader.word_order) states nothing: 0.2 %
 of held-out English sentences score lower, and 60 % of their shuffles."""
@@ -98,6 +102,8 @@ class _Prepared:
     match by meaning alone needs one of them, since embeddings place "updated once per epoch"
     next to "updated after every example"."""
     question_terms: set[str]
+    wrong_patterns: list[list[re.Pattern[str]]]
+    """Per misconception, its patterns compiled (re's own cache is too small for a bank's)."""
     lexicon: Lexicon | None
     reference_words: list[list[str]]
     contrasts: tuple[Pair, ...]
@@ -156,6 +162,10 @@ class Scorer:
                     self.embedder.encode([negate(t) for t in _statements(q, "wrong")]), q_vec
                 ),
                 question_terms=set(content_stems(q.question)),
+                wrong_patterns=[
+                    [re.compile(p, re.IGNORECASE) for p in m.patterns]
+                    for m in (rubric.misconceptions if rubric else [])
+                ],
                 distinctive=_distinctive_words(q),
                 lexicon=Lexicon(rubric.key_points) if rubric else None,
                 reference_words=[words(r) for r in q.references],
@@ -184,10 +194,22 @@ class Scorer:
             problem = check_answer(answer)
             if problem:
                 raise ValueError(f"{qid}: {problem}")
-        results: list[Result] = []
         # Chunks bound memory in long batches while keeping the model's batches full.
-        for start in range(0, len(items), CHUNK_ANSWERS):
-            results += self._score_chunk(items[start : start + CHUNK_ANSWERS], progress)
+        chunks = [
+            items[start : start + CHUNK_ANSWERS] for start in range(0, len(items), CHUNK_ANSWERS)
+        ]
+        if len(chunks) <= 1:
+            return [r for chunk in chunks for r in self._grade(chunk, self._embed(chunk), progress)]
+        # The model (which releases the GIL) embeds the next chunk while this one is graded
+        # in Python: on 2 cores that hides most of the rubric matching behind the model.
+        results: list[Result] = []
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="grader-embed") as ahead:
+            embedded = ahead.submit(self._embed, chunks[0])
+            for n, chunk in enumerate(chunks):
+                sentences = embedded.result()
+                if n + 1 < len(chunks):
+                    embedded = ahead.submit(self._embed, chunks[n + 1])
+                results += self._grade(chunk, sentences, progress)
         return results
 
     def embed_ahead(self, question_id: str, answer: str) -> None:
@@ -196,25 +218,27 @@ class Scorer:
         The apps call this while the user pauses typing: when the answer is submitted, only
         the sentences typed since are left to embed, so the score comes back at once.
         """
-        self._embed([(question_id, answer)], [self.bank.get(question_id)])
+        self._embed([(question_id, answer)])
 
-    def _embed(
-        self, items: Sequence[tuple[str, str]], questions: list[Question]
-    ) -> list[list[str]]:
-        """Embed the questions' texts, then every answer and its sentences; return the sentences."""
+    def _embed(self, items: Sequence[tuple[str, str]]) -> list[list[str]]:
+        """Embed the questions' texts, then every answer's sentences; return the sentences."""
+        questions = [self.bank.get(qid) for qid, _ in items]
         self._prepare(questions)
         sentences = [split_sentences(a) or [a.strip()] for _, a in items]
-        texts = [a for (_, a), q in zip(items, questions) if q.type == "free_text"]
-        texts += [s for ss, q in zip(sentences, questions) if q.type == "free_text" for s in ss]
-        self.embedder.encode(texts)
+        self.embedder.embed_answers(
+            [(a, ss) for (_, a), ss, q in zip(items, sentences, questions) if q.type == "free_text"]
+        )
         return sentences
 
-    def _score_chunk(
-        self, items: Sequence[tuple[str, str]], progress: Callable[[int], None] | None
+    def _grade(
+        self,
+        items: Sequence[tuple[str, str]],
+        sentences: list[list[str]],
+        progress: Callable[[int], None] | None,
     ) -> list[Result]:
-        questions = [self.bank.get(qid) for qid, _ in items]
-        sentences = self._embed(items, questions)
+        """Grade answers whose texts `_embed` has embedded, given their sentences."""
         results = []
+        questions = [self.bank.get(qid) for qid, _ in items]
         for (_, answer), question, sents in zip(items, questions, sentences):
             if question.type == "choice":
                 results.append(self._score_choice(question, answer))
@@ -256,7 +280,7 @@ class Scorer:
     def _score_free_text(self, question: Question, answer: str, sentences: list[str]) -> Result:
         prepared = self._prepared[question.id]
         rubric = question.rubric
-        whole_vec = self.embedder.encode([answer])[0]
+        whole_vec = self.embedder.answer_vector(answer, sentences)
         answer_vec = demote(whole_vec[None, :], prepared.question)[0]
         sentence_vecs = demote(self.embedder.encode(sentences), prepared.question)
 
@@ -429,8 +453,8 @@ class Scorer:
                 # reported belief or a clause about something else.
                 by_pattern = any(
                     asserts(sentence, wrong.statement, m.span(), topic, pairs)
-                    for p in wrong.patterns
-                    for m in re.finditer(p, sentence, re.IGNORECASE)
+                    for p in prepared.wrong_patterns[j]
+                    for m in p.finditer(sentence)
                 )
                 by_meaning = (
                     sims[i, j] >= max(MISCONCEPTION_MATCH, right[i], denied[i, j])

@@ -175,8 +175,14 @@ def expand_acronyms(text: str, acronyms: dict[str, str]) -> str:
     for short, long in acronyms.items():
         letters = sum(c.isalpha() for c in short)
         flags = re.IGNORECASE if letters >= ACRONYM_ANY_CASE else 0
-        text = re.sub(rf"\b{re.escape(short)}s?\b", f"{short} ({long})", text, flags=flags)
+        text = _whole_word(short, flags).sub(f"{short} ({long})", text)
     return text
+
+
+@cache
+def _whole_word(word: str, flags: int) -> re.Pattern[str]:
+    # Compiled once: a bank's acronyms outnumber the slots of re's own pattern cache.
+    return re.compile(rf"\b{re.escape(word)}s?\b", flags)
 
 
 def lexical_terms(text: str) -> set[str]:

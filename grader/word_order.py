@@ -22,7 +22,7 @@ import random
 import re
 import zlib
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -31,6 +31,9 @@ MODEL_FILE = Path(__file__).parent / "data" / "word_order.json"
 SHUFFLES = 24
 """Shuffles each sentence is compared with; enough for a stable mean and spread."""
 MIN_WORDS = 6
+KNOWN_TRIPLES = 200_000
+"""Class triples whose log-probability is kept (about 40 MB): memory stays bounded in long
+batches, while the triples of common sentence shapes come back often enough to gain."""
 """Shorter sentences have too few orders to tell real from scrambled."""
 
 # Function words keep their identity: where they stand is what English order is made of.
@@ -75,6 +78,7 @@ _SUFFIXES = (
     ("less", "ADJ"),
     ("s", "S"),
 )
+_LONGEST_SUFFIX_FIRST = sorted(_SUFFIXES, key=lambda pair: -len(pair[0]))
 
 
 def word_class(token: str, first: bool = False, common: frozenset[str] = frozenset()) -> str:
@@ -98,7 +102,7 @@ def word_class(token: str, first: bool = False, common: frozenset[str] = frozens
     if len(token) <= 2:
         return "SHORT"
     # The longest matching suffix decides ("-ers" before "-s").
-    for suffix, name in sorted(_SUFFIXES, key=lambda pair: -len(pair[0])):
+    for suffix, name in _LONGEST_SUFFIX_FIRST:
         if token.endswith(suffix) and len(token) > len(suffix) + 2 and not token.endswith("ss"):
             return name
     return "W"
@@ -136,21 +140,35 @@ class WordOrderModel:
     common: frozenset[str] = frozenset()
     """The most frequent content words of the corpus, each a class of its own."""
     weights: tuple[float, float, float] = (0.6, 0.3, 0.1)
+    _known: dict[tuple[str, str, str], float] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    """Log-probabilities of the class triples met so far: each sentence is scored against 24
+    shuffles of itself, so the same triples come back hundreds of times."""
 
     def log_prob(self, classes: list[str]) -> float:
         """Mean log-probability per class of a sequence, sentence ends included."""
         seq = ["<s>", "<s>", *classes, "</s>"]
-        floor = self.unigrams.get("<unk>", 1e-6)
-        w3, w2, w1 = self.weights
+        known = self._known
         total = 0.0
-        for a, b, c in zip(seq, seq[1:], seq[2:]):
-            p = (
-                w3 * self.trigrams.get(f"{a} {b} {c}", 0.0)
-                + w2 * self.bigrams.get(f"{b} {c}", 0.0)
-                + w1 * self.unigrams.get(c, floor)
-            )
-            total += math.log(max(p, 1e-12))
+        for triple in zip(seq, seq[1:], seq[2:]):
+            value = known.get(triple)
+            if value is None:
+                if len(known) >= KNOWN_TRIPLES:
+                    known.clear()
+                value = known[triple] = self._triple_log_prob(*triple)
+            total += value
         return total / (len(seq) - 2)
+
+    def _triple_log_prob(self, a: str, b: str, c: str) -> float:
+        """log P(c | a b), interpolated with the lower orders."""
+        w3, w2, w1 = self.weights
+        p = (
+            w3 * self.trigrams.get(f"{a} {b} {c}", 0.0)
+            + w2 * self.bigrams.get(f"{b} {c}", 0.0)
+            + w1 * self.unigrams.get(c, self.unigrams.get("<unk>", 1e-6))
+        )
+        return math.log(max(p, 1e-12))
 
     def order_score(self, sentence: str) -> float | None:
         """How far above its own shuffles the sentence scores, in standard deviations.

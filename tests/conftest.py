@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
+import platformdirs
 import pytest
 import yaml
 from typer.testing import CliRunner
@@ -17,10 +19,27 @@ from grader.scoring import Scorer
 SUITE = DEFAULT_BANK / "benchmarks" / "answer_suite"
 
 
+EXPORTS = Path(os.environ.get("GRADER_TEST_EXPORTS") or platformdirs.user_cache_dir("grader-tests"))
+"""ONNX exports kept across runs of the suite: making one takes torch and ~15 s. Each lives in a
+folder named for its model and exporter version (see Embedder), so a stale one is never used."""
+
+MODEL_FIXTURES = {"embedder", "scorer", "onnx_scorer", "int8_scorer"}
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _private_cache(tmp_path_factory):
-    """Keep the tests' embedding cache out of the user's cache folder."""
-    os.environ["GRADER_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    """Keep the tests' embedding cache out of the user's cache folder, sharing the exports."""
+    cache = tmp_path_factory.mktemp("cache")
+    os.environ["GRADER_CACHE_DIR"] = str(cache)
+    (EXPORTS / "onnx").mkdir(parents=True, exist_ok=True)
+    (cache / "onnx").symlink_to(EXPORTS / "onnx", target_is_directory=True)
+
+
+def pytest_collection_modifyitems(items):
+    """Mark every test that loads the model (-m 'not model' runs the rest in seconds)."""
+    for item in items:
+        if MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.model)
 
 
 @pytest.fixture(autouse=True)

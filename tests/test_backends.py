@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -83,13 +85,14 @@ def test_word_vectors_agree_across_backends(embedder, onnx_scorer):
 
 def test_export_happens_once(onnx_scorer):
     _, source = resolve_model(None)
-    folder = next(onnx_folder().iterdir())
+    folder = onnx_scorer.embedder.runner.onnx_file.parent
     before = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
     assert export(source, folder, Backend.onnx) == folder / "model.onnx"
     assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == before
     assert not [p for p in folder.iterdir() if p.name.endswith(".tmp")]
 
 
+@pytest.mark.model
 def test_models_without_mean_pooling_are_refused(tmp_path):
     model = tmp_path / "cls-model"
     modules = [
@@ -120,6 +123,7 @@ def test_auto_takes_onnx_when_the_model_allows_it(bank, onnx_scorer):
     assert Embedder(backend="auto").backend is Backend.torch
 
 
+@pytest.mark.model
 def test_auto_falls_back_to_torch_for_a_model_onnx_cannot_run(tmp_path):
     # The bundled model with CLS pooling: sentence-transformers runs it, the ONNX path refuses.
     _, source = resolve_model(None)
@@ -138,7 +142,35 @@ def test_auto_falls_back_to_torch_for_a_model_onnx_cannot_run(tmp_path):
     assert embedder.encode(TEXTS[:1]).shape == (1, 384)
 
 
+@pytest.mark.model
 def test_cli_rejects_an_unknown_backend(cli):
     result = cli("score", "learning-rate", "an answer", "--backend", "tensorrt")
     assert result.exit_code == 2
     assert "tensorrt" in result.output
+
+
+HEAVY = ("torch", "transformers", "sentence_transformers")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate"],
+        ["score", "dropout", "Dropout zeroes random units while training."],
+        ["grade", "{csv}", "-o", "{out}"],
+    ],
+    ids=["validate", "score", "grade"],
+)
+def test_one_shot_commands_run_without_torch(args, onnx_scorer, tmp_path):
+    # Once the model is exported, tokenizers and onnxruntime are enough: torch and
+    # sentence-transformers take seconds to import. Rule: import them only inside functions of
+    # grader/runners.py and grader/onnx_export.py, never at a module's top level.
+    answers = write(tmp_path, "answers.csv", "question_id,answer\ndropout,It drops units.\n")
+    args = [a.format(csv=answers, out=tmp_path / "out.csv") for a in args]
+    code = (
+        "import sys\nfrom grader.cli import main\nsys.argv = ['grader', *sys.argv[1:]]\n"
+        "try:\n    main()\nexcept SystemExit as exit:\n    code = exit.code\n"
+        f"print(sorted(set(sys.modules) & {set(HEAVY)!r}), code, file=sys.stderr)"
+    )
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
+    assert done.stderr.strip().splitlines()[-1] in ("[] 0", "[] None"), done.stderr

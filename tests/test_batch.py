@@ -112,6 +112,7 @@ def test_formula_cells_are_neutralised():
     assert neutralise("-5") == "-5" and neutralise("fine") == "fine" and neutralise(3) == 3
 
 
+@pytest.mark.model
 def test_resume_drops_a_torn_row_and_counts_the_rest(tmp_path):
     from grader.tables import Dialect
 
@@ -129,6 +130,7 @@ def test_resume_drops_a_torn_row_and_counts_the_rest(tmp_path):
     assert path.read_text(encoding="utf-8").endswith("line 3: x\n")
 
 
+@pytest.mark.model
 def test_job_is_picklable(bank):
     import pickle
 

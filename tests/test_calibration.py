@@ -128,6 +128,7 @@ def test_calibrate_writes_a_loadable_file(calibration_file):
     assert "grouped 4-fold CV" in calibration.fitted_on["tested"]
 
 
+@pytest.mark.model
 def test_grade_with_calibration_replaces_score_and_keeps_raw(cli, tmp_path, calibration_file):
     source = tmp_path / "answers.csv"
     source.write_text(
@@ -148,6 +149,7 @@ def test_grade_with_calibration_replaces_score_and_keeps_raw(cli, tmp_path, cali
     assert after[2]["score"] == "100.0"  # multiple choice stays exact
 
 
+@pytest.mark.model
 def test_score_with_calibration(cli, calibration_file):
     result = cli("score", "learning-rate", GOOD, "--json", "--calibration", str(calibration_file))
     data = json.loads(result.stdout)
@@ -155,6 +157,7 @@ def test_score_with_calibration(cli, calibration_file):
     assert any("calibrated" in note for note in data["notes"])
 
 
+@pytest.mark.model
 def test_broken_calibration_is_refused(cli, tmp_path):
     path = tmp_path / "c.json"
     path.write_text('{"format": "grader-calibration", "version": 1}', encoding="utf-8")
@@ -162,6 +165,7 @@ def test_broken_calibration_is_refused(cli, tmp_path):
     assert result.exit_code == 2 and "kind must be" in result.output
 
 
+@pytest.mark.model
 def test_calibration_of_another_model_is_refused(cli, tmp_path, calibration_file):
     data = json.loads(calibration_file.read_text(encoding="utf-8"))
     data["model"] = "some-other-model"
@@ -171,6 +175,7 @@ def test_calibration_of_another_model_is_refused(cli, tmp_path, calibration_file
     assert result.exit_code == 2 and "fitted with model some-other-model" in result.output
 
 
+@pytest.mark.model
 def test_calibrate_against_the_bank_uses_its_rubrics(cli, tmp_path):
     """Past grades of the bank's own questions: coverage from the rubric enters the fit."""
     lines = ["question_id,question,answer,score,max_score"]

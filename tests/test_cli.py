@@ -49,12 +49,14 @@ def test_questions_list_formats(cli, fmt):
         assert "learning-rate" in result.output
 
 
+@pytest.mark.model
 def test_score_explains(cli):
     result = cli("score", "learning-rate", GOOD)
     assert result.exit_code == 0
     assert "PASS" in result.output and "too high" in result.output
 
 
+@pytest.mark.model
 def test_score_json_from_stdin(cli):
     result = cli("score", "learning-rate", "--json", input=GOOD)
     data = json.loads(result.output)
@@ -91,6 +93,7 @@ ANSWERS = f"""answer_id,candidate,question_id,question,answer
 """
 
 
+@pytest.mark.model
 def test_grade_csv_keeps_good_rows_and_names_bad_ones(cli, tmp_path):
     source = write(tmp_path, "answers.csv", ANSWERS)
     target = tmp_path / "scored.csv"
@@ -110,6 +113,7 @@ def test_grade_csv_keeps_good_rows_and_names_bad_ones(cli, tmp_path):
     assert "answers.csv: line 5: unknown question_id" in result.output
 
 
+@pytest.mark.model
 def test_grade_jsonl_stdin_to_stdout(cli):
     text = f'question_id,answer\nlearning-rate,"{GOOD}"\n'
     result = cli("grade", "-", "--format", "jsonl", input=text)
@@ -118,6 +122,7 @@ def test_grade_jsonl_stdin_to_stdout(cli):
     assert record["passed"] is True and record["covered_points"]
 
 
+@pytest.mark.model
 @pytest.mark.parametrize(
     ("content", "message"),
     [
@@ -136,6 +141,7 @@ def test_grade_broken_files(cli, tmp_path, content, message):
     assert "Traceback" not in result.output
 
 
+@pytest.mark.model
 def test_grade_unparsable_row_is_a_row_error(cli, tmp_path):
     """An unclosed quote spoils its own row (to the end of the file), not the rows before it."""
     source = tmp_path / "bad.csv"
@@ -145,6 +151,7 @@ def test_grade_unparsable_row_is_a_row_error(cli, tmp_path):
     assert rows((tmp_path / "out.csv").read_text())[0]["passed"] == "true"
 
 
+@pytest.mark.model
 def test_grade_missing_file(cli, tmp_path):
     result = cli("grade", str(tmp_path / "nope.csv"))
     assert result.exit_code == 2 and "cannot read" in result.output

@@ -49,6 +49,7 @@ def answers(bank):
     return load_answers(buffer.getvalue().encode(), "answers.csv", bank)
 
 
+@pytest.mark.model
 def test_two_workers_give_what_one_process_gives(cluster, bank, answers):
     job = GradingJob(bank)
     parts = partitions(answers.rows, 3)
@@ -60,6 +61,7 @@ def test_two_workers_give_what_one_process_gives(cluster, bank, answers):
     assert [r["answer_id"] for r in spread] == [r.fields["answer_id"] for r in answers.rows]
 
 
+@pytest.mark.model
 def test_cli_dask_address_writes_what_one_process_writes(cli, cluster, tmp_path, answers):
     source = tmp_path / "in.csv"
     with source.open("w", newline="", encoding="utf-8") as file:
@@ -76,6 +78,7 @@ def test_cli_dask_address_writes_what_one_process_writes(cli, cluster, tmp_path,
     assert two.read_text(encoding="utf-8") == one.read_text(encoding="utf-8")
 
 
+@pytest.mark.model
 def test_a_worker_killed_mid_job_loses_nothing(cluster, bank, answers):
     """Kill a worker process once the first partition is back: its partitions run again."""
     job = GradingJob(bank)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import multiprocessing
 
 import numpy as np
+import pytest
 
 from grader.bank import load_bank
 from grader.embedding import Embedder, EmbeddingCache, length_batches
 from grader.scoring import Scorer
+from grader.text import split_sentences
 
 from .factories import GOOD_QUESTION, CountingRunner, make_bank
 
@@ -20,6 +22,7 @@ def counting_embedder(cache: EmbeddingCache | None = None) -> tuple[Embedder, Co
     return embedder, counter
 
 
+@pytest.mark.model
 def test_second_start_embeds_only_what_changed(tmp_path):
     root = make_bank(tmp_path / "bank")
     cache = EmbeddingCache(tmp_path / "cache.sqlite")
@@ -42,6 +45,7 @@ def test_second_start_embeds_only_what_changed(tmp_path):
     ]
 
 
+@pytest.mark.model
 def test_identical_texts_are_embedded_once():
     fresh, counter = counting_embedder()
     vectors = fresh.encode(["same text here", "other text", "same text here"])
@@ -82,16 +86,46 @@ def test_an_answer_embedded_ahead_is_then_graded_without_the_model(scorer, monke
         "Too small a rate makes training crawl."
     )
     scorer.embed_ahead("learning-rate", answer)
-    assert answer in counter.seen
+    # One forward pass per sentence; the whole answer's vector is pooled from theirs.
+    assert set(split_sentences(answer)) <= set(counter.seen) and answer not in counter.seen
 
     counter.seen.clear()
     scorer.score("learning-rate", answer)
     assert counter.seen == []
 
-    # Typing on after the pause: only the new sentence and the new whole answer are left.
+    # Typing on after the pause: only the new sentence is left to embed.
     longer = answer + " Too large a rate makes the loss diverge."
     scorer.score("learning-rate", longer)
-    assert sorted(counter.seen) == sorted([longer, "Too large a rate makes the loss diverge."])
+    assert counter.seen == ["Too large a rate makes the loss diverge."]
+
+
+def test_an_answer_pooled_from_its_sentences_is_close_to_the_answer_embedded_whole(embedder):
+    sentences = [
+        "Dropout randomly zeroes units during training.",
+        "At inference every unit is kept and outputs are scaled.",
+    ]
+    answer = " ".join(sentences)
+    pooled = embedder.answer_vector(answer, sentences)
+    whole = embedder.encode([answer])[0]
+    assert np.isclose(np.linalg.norm(pooled), 1.0, atol=1e-5)
+    assert 0.9 < float(pooled @ whole) < 0.9999
+    # A one-sentence answer is exactly that sentence's vector.
+    alone = embedder.encode(sentences[:1])[0]
+    assert np.allclose(embedder.answer_vector(sentences[0], sentences[:1]), alone, atol=1e-6)
+
+
+def test_pooling_agrees_across_backends(embedder):
+    """The token mass lets texts embedded alone be pooled; both engines report it alike."""
+    from grader.locations import onnx_folder
+
+    onnx = Embedder(backend="onnx", onnx_folder=onnx_folder())
+    texts = ["Dropout randomly zeroes units.", "Yes.", "The rate is tuned on validation data."]
+    mine, theirs = (
+        embedder.runner.sentence_vectors(texts, 16),
+        onnx.runner.sentence_vectors(texts, 16),
+    )
+    assert np.allclose(mine.vectors, theirs.vectors, atol=1e-5)
+    assert np.allclose(mine.mass, theirs.mass, rtol=1e-4)
 
 
 def test_texts_are_batched_by_like_length():
@@ -107,5 +141,6 @@ def test_batching_by_length_leaves_the_vectors_as_they_were(embedder):
     texts = ["Yes.", "Dropout drops random units.", "Dropout drops random units. " * 12]
     together = embedder.runner.sentence_vectors(texts, 16)  # one padded batch, as before
     runner = embedder.runner
-    apart = np.concatenate([runner.sentence_vectors(b, 16) for b in (texts[:2], texts[2:])])
-    assert np.allclose(together, apart, atol=1e-5)
+    apart = [runner.sentence_vectors(b, 16) for b in (texts[:2], texts[2:])]
+    assert np.allclose(together.vectors, np.concatenate([a.vectors for a in apart]), atol=1e-5)
+    assert np.allclose(together.mass, np.concatenate([a.mass for a in apart]), rtol=1e-5)

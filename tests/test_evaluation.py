@@ -152,6 +152,7 @@ def test_bank_from_file_keeps_every_reference_and_odd_questions():
 # ---------------------------------------------------------------- the command
 
 
+@pytest.mark.model
 def test_evaluate_prints_agreement(cli, tmp_path):
     path = tmp_path / "graded.csv"
     path.write_text(graded_csv(), encoding="utf-8")
@@ -171,6 +172,7 @@ def test_evaluate_prints_agreement(cli, tmp_path):
     assert holdout["calibrated"]["rmse"] < 2.0
 
 
+@pytest.mark.model
 def test_evaluate_binary_file_reports_accuracy_and_f1(cli, tmp_path):
     path = tmp_path / "graded.csv"
     path.write_text(graded_csv(binary=True), encoding="utf-8")
@@ -179,6 +181,7 @@ def test_evaluate_binary_file_reports_accuracy_and_f1(cli, tmp_path):
     assert "acc" in result.stdout and "F1" in result.stdout and "calibrated" in result.stdout
 
 
+@pytest.mark.model
 @pytest.mark.parametrize(
     ("content", "message", "code"),
     [
@@ -196,6 +199,7 @@ def test_evaluate_broken_files(cli, tmp_path, content, message, code):
     assert message in result.output and "Traceback" not in result.output
 
 
+@pytest.mark.model
 def test_evaluate_names_bad_lines_and_grades_the_rest(cli, tmp_path):
     lines = graded_csv().splitlines()
     lines.insert(3, "dropout,What is dropout and why does it help?,Ref text here,An answer,high,5")
@@ -208,6 +212,7 @@ def test_evaluate_names_bad_lines_and_grades_the_rest(cli, tmp_path):
     assert report["rows"] == 40
 
 
+@pytest.mark.model
 def test_evaluate_on_a_slice_of_mohler(cli, tmp_path):
     source = DATASETS / "mohler2011.csv"
     if not source.is_file():

@@ -192,3 +192,12 @@ def test_a_score_at_the_pass_mark_always_means_a_pass(scorer, suite):
     items = [(qid, a["text"]) for qid, answers in suite.items() for a in answers]
     for result in scorer.score_many(items):
         assert result.passed == (result.score >= result.pass_mark)
+
+
+def test_chunks_embedded_ahead_grade_as_answers_one_by_one(scorer, suite, monkeypatch):
+    # Several chunks: the next chunk is embedded in a thread while this one is graded.
+    monkeypatch.setattr("grader.scoring.CHUNK_ANSWERS", 3)
+    items = [(qid, a["text"]) for qid, answers in sorted(suite.items())[:4] for a in answers][:10]
+    together = scorer.score_many(items)
+    alone = [scorer.score(qid, text) for qid, text in items]
+    assert together == alone
