@@ -224,12 +224,12 @@ def test_grade_refuses_a_band_outside_zero_to_one(cli, tmp_path):
 
 
 def test_score_shows_borderline_with_its_reason(cli, suite):
-    answer = suite["epoch"][2]["text"]
-    shown = cli("score", "epoch", answer)
+    answer = suite["gradient-clipping"][2]["text"]
+    shown = cli("score", "gradient-clipping", answer)
     assert shown.exit_code == 0
-    assert "borderline (confidence" in shown.stdout and "disagree" in shown.stdout
-    data = json.loads(cli("score", "epoch", answer, "--json").stdout)
-    assert data["needs_review"] is True and data["review_reason"]
+    assert "borderline (confidence" in shown.stdout and "only just" in shown.stdout
+    data = json.loads(cli("score", "gradient-clipping", answer, "--json").stdout)
+    assert data["needs_review"] is True and "only just not stated" in data["review_reason"]
     sure = cli("score", "epoch", suite["epoch"][0]["text"])
     assert "borderline" not in sure.stdout
 
@@ -260,23 +260,25 @@ def test_the_practice_score_card_shows_borderline_with_its_reason(
 
     monkeypatch.setenv("GRADER_DATA_DIR", str(tmp_path / "data"))
 
-    async def answer_epoch():
+    async def answer_clipping():
         app = PracticeApp(bank, seed=7, load_scorer=lambda: scorer)
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
             await pilot.press("slash")
-            app.screen.query_one("#search", Input).value = "epoch"
+            app.screen.query_one("#search", Input).value = "gradient-clipping"
             await pilot.press("enter")
             await pilot.pause()
-            assert app.screen.query_one(QuestionTable).question_ids[0] == "epoch"
+            assert app.screen.query_one(QuestionTable).question_ids[0] == "gradient-clipping"
             await pilot.press("enter")
             await pilot.pause()
-            app.focused.insert(suite["epoch"][2]["text"])
+            app.focused.insert(suite["gradient-clipping"][2]["text"])
             await pilot.press("ctrl+s")
             await settle(pilot)
             assert isinstance(app.screen, ResultScreen)
             assert app.screen.query_one(ScoreCard).result.needs_review
             findings = str(app.screen.query_one("#findings").render())
-            assert findings.startswith("◆ borderline (confidence 50%): similarity 0.95")
+            assert findings.startswith(
+                "◆ borderline (confidence 50%): essential point threshold only just not stated"
+            )
 
-    run(answer_epoch())
+    run(answer_clipping())

@@ -57,3 +57,16 @@ def test_function_word_ratio_counts_prepositions():
         > 0.2
     )
     assert function_word_ratio("SSD haar cascade benchmark loss") == 0.0
+
+
+def test_a_short_answer_is_held_to_a_lower_word_order_bar():
+    """A terse answer's mean order score varies more than a long one's: 1.2 reads as English
+    in 20 words, as a scramble in 30."""
+    from grader.scoring import SCRAMBLED_ANSWER, SCRAMBLED_SHORT_ANSWER, _scrambled_order
+
+    between = (SCRAMBLED_SHORT_ANSWER + SCRAMBLED_ANSWER) / 2
+    short = ["one two three four five six seven eight nine ten"] * 2
+    long = short + ["one two three four five six seven eight nine ten"]
+    assert not _scrambled_order(short, [between, between])
+    assert _scrambled_order(long, [between, between, between])
+    assert _scrambled_order(short, [SCRAMBLED_SHORT_ANSWER - 0.1] * 2)
