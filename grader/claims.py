@@ -24,11 +24,9 @@ from functools import lru_cache
 
 from grader.text import (
     NEGATIONS,
-    STOP_WORDS,
-    antonyms_used,
     content_stems,
-    negation_differs,
     normalise,
+    polarity_flipped,
     stem,
     words,
 )
@@ -321,31 +319,7 @@ def contradicts(
     if not candidates:
         return False
     best = max(candidates, key=lambda c: len(wanted & set(content_stems(c.text)))).text
-    # A shared word negated in one of them flips the claim only when just one of the two
-    # holds a negation at all: where both do, the negations are one claim put two ways ("it
-    # solves XOR, which no linear model can" agrees with "a linear model cannot represent XOR").
-    if negation_differs(best, statement) and (negation_count(best) > 0) != (
-        negation_count(statement) > 0
-    ):
-        return True
-    # An antonym flips the claim only when it speaks of the same thing as the word it
-    # opposes: "features with different ranges" does not deny "a comparable influence".
-    pairs_used = antonyms_used(best, statement)
-    return any(_heads(best, stem(b)) & _heads(statement, stem(a)) for a, b in pairs_used)
-
-
-def _heads(text: str, word_stem: str) -> set[str]:
-    """What a word speaks of where it stands in the text: the stem of the next content word,
-    or of the previous one when it ends its clause ("converges faster", "faster convergence")."""
-    content = [stem(t) for t in words(text) if t not in STOP_WORDS | NEGATIONS | _INTENSIFIERS]
-    heads = set()
-    for i, s in enumerate(content):
-        if s == word_stem:
-            heads.update(content[i + 1 : i + 2] or content[i - 1 : i])
-    return heads
-
-
-_INTENSIFIERS = frozenset({"too", "very", "so", "quite", "much", "far", "way"})
+    return polarity_flipped(best, statement)
 
 
 def _about_other_side(text: str, statement: str, pairs: tuple[Pair, ...]) -> bool:

@@ -41,17 +41,13 @@ def test_correct_denials_are_not_fined(graded):
 
 
 def test_sound_terse_and_non_native_answers_pass(graded):
-    assert share(graded["sound"], lambda i, r: r.passed) >= 0.95
+    assert share(graded["sound"], lambda i, r: r.passed) >= 0.9
     assert share(graded["terse"], lambda i, r: r.passed) >= 0.85
     assert share(graded["nonnative"], lambda i, r: r.passed) >= 0.8
 
 
 def test_reversed_answers_fail(graded):
-    # 6 of 37 pass: a contradiction now needs an antonym to speak of the same thing as the
-    # point's word, which spares sound answers that describe the problem ("features with
-    # different ranges") and lets one reversed answer through ("a very high learning rate
-    # makes training slow"). Sound and terse are held higher above in exchange.
-    assert share(graded["reversed"], lambda i, r: r.passed) <= 6 / 37
+    assert share(graded["reversed"], lambda i, r: r.passed) <= 0.15
 
 
 @pytest.mark.skipif(not NOTES.exists(), reason="the shared reviewer notes are not beside the repo")
