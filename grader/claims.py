@@ -22,14 +22,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from grader.text import (
-    NEGATIONS,
-    content_stems,
-    normalise,
-    polarity_flipped,
-    stem,
-    words,
-)
+from grader.text import NEGATIONS, content_stems, normalise, polarity_flipped, stem, words
 from grader.word_order import FUNCTION_WORDS
 
 # Markers that open a clause, by the role the clause they open plays.
@@ -318,8 +311,8 @@ def contradicts(
     candidates = [c for c in clauses(sentence) if not _about_other_side(c.text, statement, pairs)]
     if not candidates:
         return False
-    best = max(candidates, key=lambda c: len(wanted & set(content_stems(c.text)))).text
-    return polarity_flipped(best, statement)
+    best = max(candidates, key=lambda c: len(wanted & set(content_stems(c.text))))
+    return polarity_flipped(best.text, statement)
 
 
 def _about_other_side(text: str, statement: str, pairs: tuple[Pair, ...]) -> bool:

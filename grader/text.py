@@ -214,30 +214,17 @@ def polarity_flipped(sentence: str, statement: str) -> bool:
     "does not overshoot"), or the sentence uses the antonym of a word of the statement without
     the word itself (high against low).
     """
-    return negation_differs(sentence, statement) or bool(antonyms_used(sentence, statement))
-
-
-def negation_differs(sentence: str, statement: str) -> bool:
-    """A word the two share is negated in one and not in the other ("overshoots" against
-    "does not overshoot")."""
     neg_s, all_s = _only_negated(sentence)
     neg_t, all_t = _only_negated(statement)
-    return any((w in neg_s) != (w in neg_t) for w in all_s & all_t)
-
-
-def antonyms_used(sentence: str, statement: str) -> list[tuple[str, str]]:
-    """The (statement's word, sentence's antonym) pairs where the sentence uses the antonym of
-    a word of the statement without the word itself (high against low).
-
-    Compared by stem, so "non-linearity" meets "linear" and "overfits" meets "underfit".
-    """
+    if any((w in neg_s) != (w in neg_t) for w in all_s & all_t):
+        return True
+    # Compared by stem, so "non-linearity" meets "linear" and "overfits" meets "underfit".
     said = {stem(w) for w in words(sentence)}
     meant = {stem(w) for w in words(statement)}
-    return [
-        (a, b)
+    return any(
+        stem(a) in meant and stem(b) in said and stem(a) not in said and stem(b) not in meant
         for a, b in ANTONYMS
-        if stem(a) in meant and stem(b) in said and stem(a) not in said and stem(b) not in meant
-    ]
+    )
 
 
 def stop_word_ratio(text: str) -> float:
