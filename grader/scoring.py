@@ -37,6 +37,7 @@ from grader.claims import Pair, Side, asserts, contradicts, negate, roles_swappe
 from grader.embedding import Embedder
 from grader.lexicon import Lexicon
 from grader.models import MisconceptionHit, PointResult, Question, Result
+from grader.patterns import Pattern
 from grader.text import (
     content_stems,
     split_sentences,
@@ -108,7 +109,7 @@ class _Prepared:
     match by meaning alone needs one of them, since embeddings place "updated once per epoch"
     next to "updated after every example"."""
     question_terms: set[str]
-    wrong_patterns: list[list[re.Pattern[str]]]
+    wrong_patterns: list[list[Pattern]]
     """Per misconception, its patterns compiled (re's own cache is too small for a bank's)."""
     lexicon: Lexicon | None
     reference_words: list[list[str]]
@@ -169,7 +170,7 @@ class Scorer:
                 ),
                 question_terms=set(content_stems(q.question)),
                 wrong_patterns=[
-                    [re.compile(p, re.IGNORECASE) for p in m.patterns]
+                    [Pattern.compile(p) for p in m.patterns]
                     for m in (rubric.misconceptions if rubric else [])
                 ],
                 distinctive=_distinctive_words(q),

@@ -17,23 +17,22 @@ non-native ones keep a high score.
 from __future__ import annotations
 
 import json
-import math
-import random
 import re
 import zlib
 from collections import Counter
-from dataclasses import dataclass, field
-from functools import cache
+from dataclasses import dataclass
+from functools import cache, cached_property
 from pathlib import Path
+
+import numpy as np
 
 MODEL_FILE = Path(__file__).parent / "data" / "word_order.json"
 
-SHUFFLES = 24
-"""Shuffles each sentence is compared with; enough for a stable mean and spread."""
+SHUFFLES = 64
+"""Shuffles each sentence is compared with. The score is a sample: against 2,000 shuffles,
+24 of them miss by 0.94 standard deviations (sd over the marked answers' sentences), 64 by
+about 0.55, 200 by 0.29, at 0.28, 0.55 and 1.1 ms a sentence."""
 MIN_WORDS = 6
-KNOWN_TRIPLES = 200_000
-"""Class triples whose log-probability is kept (about 40 MB): memory stays bounded in long
-batches, while the triples of common sentence shapes come back often enough to gain."""
 """Shorter sentences have too few orders to tell real from scrambled."""
 
 # Function words keep their identity: where they stand is what English order is made of.
@@ -140,35 +139,11 @@ class WordOrderModel:
     common: frozenset[str] = frozenset()
     """The most frequent content words of the corpus, each a class of its own."""
     weights: tuple[float, float, float] = (0.6, 0.3, 0.1)
-    _known: dict[tuple[str, str, str], float] = field(
-        default_factory=dict, compare=False, repr=False
-    )
-    """Log-probabilities of the class triples met so far: each sentence is scored against 24
-    shuffles of itself, so the same triples come back hundreds of times."""
 
     def log_prob(self, classes: list[str]) -> float:
         """Mean log-probability per class of a sequence, sentence ends included."""
-        seq = ["<s>", "<s>", *classes, "</s>"]
-        known = self._known
-        total = 0.0
-        for triple in zip(seq, seq[1:], seq[2:]):
-            value = known.get(triple)
-            if value is None:
-                if len(known) >= KNOWN_TRIPLES:
-                    known.clear()
-                value = known[triple] = self._triple_log_prob(*triple)
-            total += value
-        return total / (len(seq) - 2)
-
-    def _triple_log_prob(self, a: str, b: str, c: str) -> float:
-        """log P(c | a b), interpolated with the lower orders."""
-        w3, w2, w1 = self.weights
-        p = (
-            w3 * self.trigrams.get(f"{a} {b} {c}", 0.0)
-            + w2 * self.bigrams.get(f"{b} {c}", 0.0)
-            + w1 * self.unigrams.get(c, self.unigrams.get("<unk>", 1e-6))
-        )
-        return math.log(max(p, 1e-12))
+        tables = self._tables
+        return float(tables.log_probs(tables.ids(classes)[None, :])[0])
 
     def order_score(self, sentence: str) -> float | None:
         """How far above its own shuffles the sentence scores, in standard deviations.
@@ -177,23 +152,22 @@ class WordOrderModel:
         fewer than MIN_WORDS words. Deterministic: the shuffles are seeded by the text.
         """
         toks = tokens(sentence)
-        word_slots = [i for i, t in enumerate(toks) if t[0].isalnum()]
+        word_slots = np.array([i for i, t in enumerate(toks) if t[0].isalnum()])
         if len(word_slots) < MIN_WORDS:
             return None
-        sequence = classes(sentence, self.common)
-        rng = random.Random(zlib.crc32(sentence.encode()))
-        shuffled_scores = []
-        for _ in range(SHUFFLES):
-            # Words move, punctuation stays where it was, as a scrambler would leave it.
-            moved = [sequence[i] for i in word_slots]
-            rng.shuffle(moved)
-            shuffled = list(sequence)
-            for slot, cls in zip(word_slots, moved):
-                shuffled[slot] = cls
-            shuffled_scores.append(self.log_prob(shuffled))
-        mean = sum(shuffled_scores) / SHUFFLES
-        spread = math.sqrt(sum((s - mean) ** 2 for s in shuffled_scores) / SHUFFLES)
-        return (self.log_prob(sequence) - mean) / max(spread, 0.02)
+        tables = self._tables
+        sequence = tables.ids(classes(sentence, self.common))
+        # Words move, punctuation stays where it was, as a scrambler would leave it.
+        rng = np.random.default_rng(zlib.crc32(sentence.encode()))
+        variants = np.tile(sequence, (SHUFFLES + 1, 1))
+        variants[1:, word_slots] = rng.permuted(variants[1:, word_slots], axis=1)
+        scores = tables.log_probs(variants)
+        shuffled = scores[1:]
+        return float((scores[0] - shuffled.mean()) / max(float(shuffled.std()), 0.02))
+
+    @cached_property
+    def _tables(self) -> _Tables:
+        return _Tables(self)
 
     def to_json(self) -> dict:
         return {
@@ -203,6 +177,69 @@ class WordOrderModel:
             "common": sorted(self.common),
             "weights": list(self.weights),
         }
+
+
+class _Tables:
+    """The model's n-grams as sorted integer codes, so that a sentence and all its shuffles
+    are scored in a few array operations instead of a dictionary lookup per triple."""
+
+    def __init__(self, model: WordOrderModel):
+        names = {"<s>", "</s>", *model.unigrams}
+        for key in (*model.bigrams, *model.trigrams):
+            names.update(key.split(" "))
+        self.index = {name: i for i, name in enumerate(sorted(names))}
+        # A class the corpus never had gets an id of its own that no n-gram holds.
+        self.unknown = len(self.index)
+        self.size = self.unknown + 1
+        self.start, self.end = self.index["<s>"], self.index["</s>"]
+        self.unigram = np.full(self.size, model.unigrams.get("<unk>", 1e-6))
+        for name, p in model.unigrams.items():
+            self.unigram[self.index[name]] = p
+        self.bigram_codes, self.bigram_p = self._coded(model.bigrams)
+        self.trigram_codes, self.trigram_p = self._coded(model.trigrams)
+        self.weights = model.weights
+
+    def _coded(self, grams: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
+        codes = np.array(
+            [self._code([self.index[n] for n in key.split(" ")]) for key in grams], dtype=np.int64
+        )
+        order = np.argsort(codes)
+        return codes[order], np.array(list(grams.values()))[order]
+
+    def _code(self, ids: list[int]) -> int:
+        code = 0
+        for i in ids:
+            code = code * self.size + i
+        return code
+
+    def ids(self, classes: list[str]) -> np.ndarray:
+        """The ids of a class sequence."""
+        return np.array([self.index.get(c, self.unknown) for c in classes], dtype=np.int64)
+
+    def log_probs(self, sequences: np.ndarray) -> np.ndarray:
+        """Mean log-probability per class of each row of `sequences` (ids, same length)."""
+        rows = len(sequences)
+        seq = np.hstack(
+            [
+                np.full((rows, 2), self.start),
+                sequences,
+                np.full((rows, 1), self.end),
+            ]
+        )
+        a, b, c = seq[:, :-2], seq[:, 1:-1], seq[:, 2:]
+        w3, w2, w1 = self.weights
+        n = self.size
+        p = (
+            w3 * self._lookup(self.trigram_codes, self.trigram_p, (a * n + b) * n + c)
+            + w2 * self._lookup(self.bigram_codes, self.bigram_p, b * n + c)
+            + w1 * self.unigram[c]
+        )
+        return np.log(np.maximum(p, 1e-12)).mean(axis=1)
+
+    @staticmethod
+    def _lookup(codes: np.ndarray, values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+        at = np.minimum(np.searchsorted(codes, wanted), len(codes) - 1)
+        return np.where(codes[at] == wanted, values[at], 0.0)
 
 
 def fit(sentences: list[str], common_words: int = 300, min_count: int = 2) -> WordOrderModel:
