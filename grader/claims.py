@@ -312,7 +312,8 @@ def contradicts(
     if not candidates:
         return False
     best = max(candidates, key=lambda c: len(wanted & set(content_stems(c.text))))
-    return polarity_flipped(best.text, statement)
+    asserted = " ".join(c.text for c in clauses(statement) if c.role == "main")
+    return polarity_flipped(best.text, statement, asserted or statement)
 
 
 def _about_other_side(text: str, statement: str, pairs: tuple[Pair, ...]) -> bool:

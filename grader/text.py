@@ -207,12 +207,14 @@ def _only_negated(text: str) -> tuple[set[str], set[str]]:
     return negated - plain, negated | plain
 
 
-def polarity_flipped(sentence: str, statement: str) -> bool:
+def polarity_flipped(sentence: str, statement: str, asserted: str | None = None) -> bool:
     """True when the sentence looks like the statement's opposite.
 
     Either a word they share is negated in one and not in the other ("overshoots" against
-    "does not overshoot"), or the sentence uses the antonym of a word of the statement without
-    the word itself (high against low).
+    "does not overshoot"), or the sentence uses the antonym of a word the statement asserts
+    without the word itself (high against low). `asserted` is the part of the statement that
+    asserts (its contrast clause left out): "nonlinear ... instead of a purely linear mapping"
+    asserts nonlinearity, and a sentence keeping the network "linear" says its opposite.
     """
     neg_s, all_s = _only_negated(sentence)
     neg_t, all_t = _only_negated(statement)
@@ -220,7 +222,7 @@ def polarity_flipped(sentence: str, statement: str) -> bool:
         return True
     # Compared by stem, so "non-linearity" meets "linear" and "overfits" meets "underfit".
     said = {stem(w) for w in words(sentence)}
-    meant = {stem(w) for w in words(statement)}
+    meant = {stem(w) for w in words(statement if asserted is None else asserted)}
     return any(
         stem(a) in meant and stem(b) in said and stem(a) not in said and stem(b) not in meant
         for a, b in ANTONYMS
