@@ -367,8 +367,17 @@ _QUANTITY = {
 def _descriptors(tokens: list[str], sides: frozenset[str], topic: frozenset[str]) -> set[str]:
     """What some words say of the side they name: their stems, less the sides, the question's
     words and function words, with quantities grouped."""
-    kept = [stem(w) for w in tokens if w not in FUNCTION_WORDS or stem(w) in _QUANTITY]
+    kept = [
+        stem(w)
+        for i, w in enumerate(tokens)
+        if (w not in FUNCTION_WORDS or stem(w) in _QUANTITY) and not _pronoun_one(tokens, i)
+    ]
     return {_QUANTITY.get(s, s) for s in kept} - sides - topic
+
+
+def _pronoun_one(tokens: list[str], i: int) -> bool:
+    """ "one" standing for a thing, not counting one ("a network is one with many layers")."""
+    return tokens[i] == "one" and (i + 1 == len(tokens) or tokens[i + 1] in FUNCTION_WORDS)
 
 
 def roles_swapped(

@@ -71,6 +71,9 @@ _OPPOSITES = [
     ("comparable", "different"),
     ("similar", "different"),
     ("equal", "different"),
+    ("highest", "lowest"),
+    ("largest", "smallest"),
+    ("compress", "expand"),
 ]
 ANTONYMS = tuple(_OPPOSITES + [(b, a) for a, b in _OPPOSITES])
 
