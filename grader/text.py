@@ -194,19 +194,32 @@ def lexical_terms(text: str) -> set[str]:
     return {stem(w) for w in tokens} | set(tokens)
 
 
+_SCOPE_END = re.compile(
+    r"[,;:()]|\b(?:and|but|because|since|so|which|that|while|whereas|or|although|though|if|when)\b"
+)
+_APPROXIMATORS = frozenset({"almost", "nearly", "virtually", "practically", "hardly"})
+
+
 def _only_negated(text: str) -> tuple[set[str], set[str]]:
     """(stems that occur only under a negation, all content stems) of a text.
 
-    A negation reaches the next three words: "does not really overshoot".
+    A negation reaches the next three words of its own clause ("does not really overshoot"),
+    not past a comma or a connective: in "no issue, since random weights break symmetry" the
+    weights are not denied. "Almost no gradient" is a small gradient, not a denied one.
     """
-    tokens = words(text)
     negated, plain = set(), set()
-    for i, token in enumerate(tokens):
-        if token in STOP_WORDS or token in NEGATIONS or token.endswith("n't"):
-            continue
-        window = tokens[max(0, i - 3) : i]
-        under = any(t in NEGATIONS or t.endswith("n't") for t in window)
-        (negated if under else plain).add(stem(token))
+    for part in _SCOPE_END.split(normalise(text)):
+        tokens = _WORD.findall(part)
+        for i, token in enumerate(tokens):
+            if token in STOP_WORDS or token in NEGATIONS or token.endswith("n't"):
+                continue
+            window = tokens[max(0, i - 3) : i]
+            under = any(
+                (t in NEGATIONS or t.endswith("n't"))
+                and not (k > 0 and window[k - 1] in _APPROXIMATORS)
+                for k, t in enumerate(window)
+            )
+            (negated if under else plain).add(stem(token))
     return negated - plain, negated | plain
 
 
