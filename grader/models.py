@@ -110,6 +110,9 @@ class Rubric:
     coverage_weight: float = 0.65
     min_words: int = 5
     misconceptions: list[Misconception] = field(default_factory=list)
+    asks_for_list: bool = False
+    """The question asks for a list (types, applications, advantages): a list of the right
+    items answers it, so list sentences are neither keyword lists nor scrambled prose."""
     contrasts: list[list[str]] = field(default_factory=list)
     """Pairs of things the question compares, each side "phrase|alternative|...": a sentence
     that says of one side what a point or misconception says of the other is about something

@@ -67,6 +67,10 @@ COPIED_QUESTION_SHARE = 0.8
 MIN_SENTENCE_WORDS = 3
 FRAGMENT_WORDS = 5  # from this length on, a sentence without function words is a keyword run
 FRAGMENT_STOP_RATIO = 0.12
+LIST_ITEM_WORDS = 4
+"""The longest mean item (in words) of a list ("CNNs for images, RNNs for sequences, ...")."""
+LIST_STOP_RATIO = 0.2
+"""The most function words a list has, as a share of its words (prose has about 40 %)."""
 CHUNK_ANSWERS = 128
 """Answers embedded together: small enough that the first chunk, whose embedding nothing hides,
 is short, and large enough to fill the model's batches."""
@@ -298,6 +302,12 @@ class Scorer:
 
         # Only sentences in English word order can state anything, right or wrong.
         order = [_ORDER().order_score(s) for s in sentences]
+        # Where the question asks for a list, a list sentence has no word order to judge: it
+        # counts as ordered, and does not drag the answer's order down.
+        listed = [bool(rubric and rubric.asks_for_list) and _is_list(s) for s in sentences]
+        order = [
+            max(z, SCRAMBLED_ANSWER) if li and z is not None else z for z, li in zip(order, listed)
+        ]
         ordered = [
             z is None or z >= SCRAMBLED_SENTENCE or len(words(s)) < SCRAMBLED_SENTENCE_WORDS
             for s, z in zip(sentences, order)
@@ -308,7 +318,7 @@ class Scorer:
         )
         wrong_sentences = {m.sentence_index for m in misconceptions}
         points = self._points(
-            question, sentences, sentence_vecs, prepared, wrong_sentences, ordered
+            question, sentences, sentence_vecs, prepared, wrong_sentences, ordered, listed
         )
 
         total_weight = sum(p.weight for p in points) or 1.0
@@ -366,6 +376,7 @@ class Scorer:
         prepared: _Prepared,
         wrong_sentences: set[int],
         ordered: list[bool],
+        listed: list[bool],
     ) -> list[PointResult]:
         if question.rubric is None:
             return []
@@ -375,7 +386,7 @@ class Scorer:
         # A word list is not a statement, and a sentence that states a misconception earns nothing.
         usable = np.array(
             [
-                _is_statement(s) and i not in wrong_sentences and ordered[i]
+                (_is_statement(s) or listed[i]) and i not in wrong_sentences and ordered[i]
                 for i, s in enumerate(sentences)
             ]
         )
@@ -516,8 +527,13 @@ class Scorer:
             and _share(stems, set(prepared.lexicon.vocab)) >= KEYWORD_DENSITY
             and max(len(words(s)) for s in sentences) >= LONGEST_PROSE_SENTENCE
         )
+        # A list answering a question that asks for one is not a keyword list; a run of
+        # keywords without separators still is.
+        listing = bool(question.rubric and question.rubric.asks_for_list) and all(
+            _is_list(s) or _is_statement(s) for s in sentences
+        )
         if len(tokens) >= 6 and (
-            stuffed or _looks_like_keywords(answer, _mean_order(sentences, order))
+            stuffed or (not listing and _looks_like_keywords(answer, _mean_order(sentences, order)))
         ):
             flags.append("keyword_list")
         if _scrambled_order(sentences, order) or (
@@ -596,6 +612,17 @@ def _is_statement(sentence: str) -> bool:
     if len(tokens) < MIN_SENTENCE_WORDS:
         return False
     return len(tokens) < FRAGMENT_WORDS or function_word_ratio(sentence) >= FRAGMENT_STOP_RATIO
+
+
+def _is_list(sentence: str) -> bool:
+    """Three or more short items between commas, slashes, "and" or "or", with few function
+    words (prose that holds a list, or prose shuffled, keeps the function words of prose)."""
+    items = [words(p) for p in re.split(r"[,;/]|\band\b|\bor\b", sentence) if words(p)]
+    return (
+        len(items) >= 3
+        and sum(map(len, items)) / len(items) <= LIST_ITEM_WORDS
+        and function_word_ratio(sentence) < LIST_STOP_RATIO
+    )
 
 
 def _scrambled(answer: list[str], reference: list[str]) -> bool:

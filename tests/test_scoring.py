@@ -94,7 +94,17 @@ def test_gaming_answers_never_pass(scorer, bank):
     for (kind, _, _), result in zip(items, results):
         flags[kind].append(set(result.flags))
     free = len(bank.free_text())
-    assert sum("keyword_list" in f for f in flags["keyword_list"]) == free
+    # Where a question asks for a list, a list is not gaming in itself (it still fails above,
+    # as its items are not the right ones).
+    lists = {q.id for q in bank.free_text() if q.rubric.asks_for_list}
+    keyword_lists = [
+        "keyword_list" in f
+        for (kind, qid, _), f in zip(
+            (i for i in items if i[0] == "keyword_list"), flags["keyword_list"]
+        )
+        if qid not in lists
+    ]
+    assert all(keyword_lists) and len(keyword_lists) == free - len(lists)
     assert sum("keyword_list" in f for f in flags["keywords_run_together"]) == free
     assert sum("shuffled_words" in f for f in flags["shuffled_reference"]) == free
     assert sum("copied_question" in f for f in flags["copied_question"]) == free
@@ -186,6 +196,22 @@ def test_reversed_roles_earn_nothing_and_show_as_contradicted(scorer):
     )
     point = {p.id: p for p in result.points}["number-of-hidden-layers"]
     assert point.status == "contradicted" and point.credit == 0 and not result.passed
+
+
+def test_a_list_answers_a_question_that_asks_for_one(scorer, bank):
+    listing = "Feed-forward MLPs, CNNs, RNNs and LSTMs, transformers, autoencoders and GANs."
+    assert bank.get("types-of-deep-neural-networks").rubric.asks_for_list
+    result = scorer.score("types-of-deep-neural-networks", listing)
+    assert result.passed and "keyword_list" not in result.flags
+    # Elsewhere the same shape is still a keyword list, and shuffled prose is still prose.
+    other = scorer.score("dropout", "Dropout, random units, training, overfitting, ensembles.")
+    assert "keyword_list" in other.flags and not other.passed
+    shuffled = scorer.score(
+        "types-of-deep-neural-networks",
+        "Images convolutional for networks are used, and sequences networks recurrent "
+        "handle the, while layers fully connected feed-forward through data pass one way.",
+    )
+    assert not shuffled.passed
 
 
 def test_a_score_at_the_pass_mark_always_means_a_pass(scorer, suite):
