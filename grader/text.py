@@ -34,6 +34,9 @@ NEGATIONS = frozenset(
         "neither",
         "nor",
         "nothing",
+        "barely",
+        "hardly",
+        "scarcely",
     }
 )
 # Words whose presence flips a claim about the same subject (each pair works both ways).
@@ -197,7 +200,12 @@ def lexical_terms(text: str) -> set[str]:
 _SCOPE_END = re.compile(
     r"[,;:()]|\b(?:and|but|because|since|so|which|that|while|whereas|or|although|though|if|when)\b"
 )
-_APPROXIMATORS = frozenset({"almost", "nearly", "virtually", "practically", "hardly"})
+_APPROXIMATORS = frozenset({"almost", "nearly", "virtually", "practically"})
+# Phrases that deny what follows as "not" does: "cuts down on manual feature engineering"
+# says what "no need for manual feature engineering" says.
+_DENYING_PHRASES = re.compile(
+    r"\b(?:cuts?|cutting) down on\b|\b(?:remov|reduc|eliminat)\w* the need (?:for|of|to)\b"
+)
 
 
 def _only_negated(text: str) -> tuple[set[str], set[str]]:
@@ -208,7 +216,7 @@ def _only_negated(text: str) -> tuple[set[str], set[str]]:
     weights are not denied. "Almost no gradient" is a small gradient, not a denied one.
     """
     negated, plain = set(), set()
-    for part in _SCOPE_END.split(normalise(text)):
+    for part in _SCOPE_END.split(_DENYING_PHRASES.sub("not", normalise(text))):
         tokens = _WORD.findall(part)
         for i, token in enumerate(tokens):
             if token in STOP_WORDS or token in NEGATIONS or token.endswith("n't"):
@@ -223,6 +231,12 @@ def _only_negated(text: str) -> tuple[set[str], set[str]]:
     return negated - plain, negated | plain
 
 
+def _denies(text: str) -> bool:
+    """Whether the text holds a denial ("not", "never", "barely", "cuts down on" ...)."""
+    tokens = _WORD.findall(_DENYING_PHRASES.sub("not", normalise(text)))
+    return any(t in NEGATIONS or t.endswith("n't") for t in tokens)
+
+
 def polarity_flipped(sentence: str, statement: str, asserted: str | None = None) -> bool:
     """True when the sentence looks like the statement's opposite.
 
@@ -234,7 +248,11 @@ def polarity_flipped(sentence: str, statement: str, asserted: str | None = None)
     """
     neg_s, all_s = _only_negated(sentence)
     neg_t, all_t = _only_negated(statement)
-    if any((w in neg_s) != (w in neg_t) for w in all_s & all_t):
+    # Two denials say the same thing in other words ("no exact rule for the number of
+    # neurons", "no formula and no magic number"): only a denial on one side flips.
+    if _denies(sentence) != _denies(statement) and any(
+        (w in neg_s) != (w in neg_t) for w in all_s & all_t
+    ):
         return True
     # Compared by stem, so "non-linearity" meets "linear" and "overfits" meets "underfit".
     said = {stem(w) for w in words(sentence)}
