@@ -408,6 +408,7 @@ def roles_swapped(
 
 
 _NEW_SUBJECT = frozenset({"and", "while", "whereas", "but", "yet", "though"})
+_PRONOUNS = frozenset({"it", "they"})
 ROLE_MARGIN = 2
 """How many more words the crossed reading must share than the straight one: a single shared
 word ("update") is too weak a sign that roles were swapped."""
@@ -424,6 +425,7 @@ def _said_of(
     """
     found: tuple[set[str], set[str]] = (set(), set())
     sides = side_a.stems | side_b.stems
+    last: int | None = None  # the side the previous clause spoke of
     for clause in clauses(text):
         tokens = words(clause.text)
         stems = [stem(w) for w in tokens]
@@ -431,15 +433,24 @@ def _said_of(
         if at_a is None and at_b is None:
             continue
         if at_a is None or at_b is None:
-            found[0 if at_b is None else 1].update(_descriptors(tokens, sides, topic))
+            named = 0 if at_b is None else 1
+            at = at_a if at_b is None else at_b
+            # "it computes the gradients ... stored during the forward pass": the pronoun
+            # goes on with the side before; the side named later is only mentioned.
+            if last is not None and set(tokens[:at]) & _PRONOUNS:
+                named = last
+            found[named].update(_descriptors(tokens, sides, topic))
+            last = named
             continue
         cut = max(at_a, at_b)
         if not set(tokens[max(0, cut - 3) : cut]) & _NEW_SUBJECT:
             # "Deep learning is machine learning with many layers": the first side is the
             # subject and the whole clause speaks of it.
-            found[0 if at_a < at_b else 1].update(_descriptors(tokens, sides, topic))
+            last = 0 if at_a < at_b else 1
+            found[last].update(_descriptors(tokens, sides, topic))
             continue
         first, second = (0, 1) if at_a < at_b else (1, 0)
         found[first].update(_descriptors(tokens[:cut], sides, topic))
         found[second].update(_descriptors(tokens[cut:], sides, topic))
+        last = second
     return found
