@@ -5,8 +5,8 @@ cross-validation grouped by question.
     python benchmarks/fit_pair_head.py --write    # also writes grader/data/pair_head.json
 
 Each answer is paired with its closest reference (plain cosine; every reference of the
-question counts, as the grader reads them). Only the `train` split is read: the test splits
-stay unseen for benchmarks/pair_head.py.
+question counts, as the grader reads them), as grader/features.py pairs them. Only the `train`
+split is read: the test splits stay unseen for benchmarks/pair_head.py.
 """
 
 from __future__ import annotations
@@ -23,41 +23,47 @@ from sklearn.metrics import f1_score
 from sklearn.model_selection import GroupKFold
 
 from grader import pair_head
+from grader.bank import Bank
 from grader.batch import decode
 from grader.embedding import Embedder, EmbeddingCache
-from grader.evaluation import GradedRow, read_graded
+from grader.evaluation import GradedRow, build_bank, read_graded
 from grader.locations import embeddings_path
 
 PENALTIES = (0.0003, 0.001, 0.003, 0.01, 0.03)
 FOLDS = 5
 
 
-def closest_pairs(rows: list[GradedRow], embedder: Embedder) -> tuple[np.ndarray, np.ndarray]:
-    """(answer vectors, vectors of each answer's closest reference)."""
+def closest_pairs(
+    rows: list[GradedRow], bank: Bank, embedder: Embedder
+) -> tuple[np.ndarray, np.ndarray]:
+    """(answer vectors, vectors of each answer's closest reference among its question's in
+    the bank: the references grader.features pairs it with)."""
     answers = embedder.encode([r.answer for r in rows])
     closest = []
     for row, u in zip(rows, answers):
-        refs = embedder.encode(row.references, persist=True)
+        refs = embedder.encode(bank.get(row.question_id).references, persist=True)
         closest.append(refs[int(np.argmax(refs @ u))])
     return answers, np.array(closest)
 
 
-def train_rows(path: Path) -> tuple[list[GradedRow], np.ndarray]:
-    """The `train` rows of a Beetle file and their 3-way labels."""
+def train_rows(path: Path) -> tuple[list[GradedRow], Bank, np.ndarray]:
+    """The `train` rows of a Beetle file, the bank of its questions and the rows' 3-way labels."""
     text = decode(path.read_bytes(), str(path))
     reader = csv.DictReader(io.StringIO(text, newline=""))
     label = {}
     for record in reader:  # line_num is where the record just read ends
         label[reader.line_num] = record["label_3way"]
-    rows = [r for r in read_graded(text, str(path)).rows if r.split == "train"]
-    return rows, np.array([label[r.line] for r in rows])
+    graded = read_graded(text, str(path))
+    bank = build_bank(graded)
+    rows = [r for r in graded.rows if r.split == "train"]
+    return rows, bank, np.array([label[r.line] for r in rows])
 
 
 def main() -> None:
     args = arguments(__doc__.splitlines()[0], {"write": "write grader/data/pair_head.json"})
-    rows, labels = train_rows(args.data / "semeval2013_beetle.csv")
+    rows, bank, labels = train_rows(args.data / "semeval2013_beetle.csv")
     embedder = Embedder(args.model, cache=EmbeddingCache(embeddings_path()))
-    u, v = closest_pairs(rows, embedder)
+    u, v = closest_pairs(rows, bank, embedder)
     groups = np.array([r.key for r in rows])
 
     table = Table(

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from grader import pair_head
+from grader.features import FEATURE_NAMES, FeatureExtractor
 from grader.pair_head import CLASSES, PairHeadError, default_head, from_dict, head_for
 
 REFERENCE = "Terminal 1 and the positive terminal are separated by the gap"
@@ -61,19 +62,41 @@ def test_a_row_of_the_wrong_length_is_refused():
         from_dict(data)
 
 
-def test_the_head_separates_a_paraphrase_from_a_denial(embedder):
-    """Beetle-like wording it was not fitted on: the same fact, its denial, something else."""
+def test_the_head_separates_a_restatement_from_a_contradiction(embedder):
+    """Beetle-like answers: the reference restated, its opposite in other words, and answers
+    about something else. (A bare "not" moves MiniLM's vector too little for the head to see:
+    the `negation` feature of grader.features owns that case.)"""
     head = head_for(embedder.label, embedder.dimension)
     assert head is not None
     answers = [
-        "The positive terminal is separated from terminal 1 by a gap.",
-        "Terminal 1 and the positive terminal are not separated by a gap.",
+        "terminal 1 and the positive terminal are separated by a gap",
+        "Terminal 1 and the positive terminal are connected.",
         "The bulb is brighter because it has more current.",
+        "I don't know.",
     ]
     u = embedder.encode(answers)
     v = np.repeat(embedder.encode([REFERENCE]), len(answers), axis=0)
     p = head.probabilities(u, v)
-    right, denied, other = (CLASSES[k] for k in p.argmax(axis=1))
-    assert right == "correct"
-    assert p[1, 1] > p[0, 1]
-    assert denied in ("contradictory", "incorrect") and other != "correct"
+    assert [CLASSES[k] for k in p.argmax(axis=1)] == [
+        "correct",
+        "contradictory",
+        "incorrect",
+        "incorrect",
+    ]
+    assert p[0, 0] > 0.7 and p[1, 1] > 0.5 and p[3, 2] > 0.9
+
+
+def test_calibration_features_carry_the_heads_reading(scorer, embedder):
+    """grader.features pairs the answer with its closest reference: a sound answer reads as
+    correct far more than an answer about something else."""
+    question = scorer.bank.get("learning-rate")
+    answers = [
+        "The learning rate is the step size of each weight update. Too high and the loss "
+        "diverges; too low and training is slow.",
+        "Dropout switches off random neurons during training so the network does not overfit.",
+    ]
+    pairs = [(question, scorer.score(question.id, a)) for a in answers]
+    X = FeatureExtractor(embedder).extract(pairs)
+    right, contra = FEATURE_NAMES.index("pair_correct"), FEATURE_NAMES.index("pair_contradictory")
+    assert X[0, right] > 0.5 > X[1, right]
+    assert 0 <= X[:, [right, contra]].sum(axis=1).max() <= 1
