@@ -32,6 +32,7 @@ from collections.abc import Callable
 import numpy as np
 import yaml
 from adversarial import KINDS, build_answers, fined, load_suite
+from beetle import CONTRADICTORY, TESTS
 from fit_pair_head import FOLDS, closest_pairs
 from graded_data import REPO, Graded, arguments, load
 from mohler import cross_validate
@@ -49,7 +50,6 @@ from grader.calibration import LOGISTIC_C, RIDGE_ALPHA
 from grader.features import FEATURE_NAMES
 from grader.pair_head import default_head
 
-TESTS = ("test-unseen-answers", "test-unseen-questions")
 THRESHOLDS = (0.5, 0.7, 0.9)
 """P(contradictory) at which the head vetoes a key point, on the own suites."""
 HEAD = [FEATURE_NAMES.index("pair_correct"), FEATURE_NAMES.index("pair_contradictory")]
@@ -115,7 +115,7 @@ def beetle(args) -> None:
         ),
         f"(b) veto at P(contra) >= {cut:g}": (
             before2 & (p[:, 1] < cut),
-            np.where(p[:, 1] >= cut, "contradictory", before3),
+            np.where(p[:, 1] >= cut, CONTRADICTORY, before3),
         ),
     }
     table = Table(title=f"Beetle: {len(y3)} answers, everything fitted on train")
@@ -127,7 +127,7 @@ def beetle(args) -> None:
         cells = []
         for test in TESTS:
             rows = split == test
-            contra = rows & (y3 == "contradictory")
+            contra = rows & (y3 == CONTRADICTORY)
             cells += [
                 f"{f1_score(y2[rows], two[rows], average='macro'):.3f}",
                 f"{f1_score(y3[rows], three[rows], average='macro'):.3f}",
