@@ -18,6 +18,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from grader.bank import Bank  # noqa: E402
 from grader.batch import decode  # noqa: E402
 from grader.embedding import Embedder, EmbeddingCache  # noqa: E402
 from grader.evaluation import GradedRow, build_bank, grade, read_graded  # noqa: E402
@@ -48,6 +49,7 @@ class Graded:
     X: np.ndarray
     raw_score: np.ndarray  # the scorer's own score, 0-100
     embedder: Embedder
+    bank: Bank  # the file's questions, with every reference the grader compares with
 
     def column(self, name: str) -> np.ndarray:
         return np.array([e[name] for e in self.extra])
@@ -98,4 +100,5 @@ def load(path: Path, model: str | None = None) -> Graded:
         X=X,
         raw_score=np.array([r.score for r in results]),
         embedder=embedder,
+        bank=bank,
     )

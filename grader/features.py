@@ -4,7 +4,8 @@ Each feature is a number a person can read: how close the answer is to its best 
 (whole answer, question demoted, and plain), how much of the rubric it covers, how many of the
 reference's words it states (exactly or in other words) and how many of its own words are
 relevant, how long it is next to the reference, and whether it stated a misconception, was
-flagged as gaming or says the opposite of the reference.
+flagged as gaming or says the opposite of the reference; and what the pair head (see
+grader/pair_head.py) makes of the answer and its closest reference.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from grader.alignment import Words, WordVectors, align
 from grader.answers import GAMING_FLAGS
 from grader.embedding import Embedder
 from grader.models import Question, Result
+from grader.pair_head import head_for
 from grader.text import polarity_flipped
 
 CHUNK = 256  # answers whose texts are embedded together
@@ -43,6 +45,8 @@ FEATURE_NAMES: tuple[str, ...] = (
     "misconceptions",
     "flagged",
     "negation",
+    "pair_correct",
+    "pair_contradictory",
 )
 """Every feature `extract` computes, in column order."""
 
@@ -59,6 +63,8 @@ FEATURE_TEXT = {
     "misconceptions": "misconceptions stated",
     "flagged": "1 when a gaming flag was raised",
     "negation": "1 when the answer negates or reverses the closest reference",
+    "pair_correct": "pair head: chance the answer says what its closest reference says",
+    "pair_contradictory": "pair head: chance the answer contradicts its closest reference",
 }
 
 
@@ -69,6 +75,8 @@ class FeatureExtractor:
         self.embedder = embedder
         self.words = WordVectors(embedder)
         self.question_weight = question_weight
+        # Fitted on one model's vectors: with another, its features stay 0 (and weigh nothing).
+        self.head = head_for(embedder.label, embedder.dimension)
 
     def extract(self, items: Sequence[tuple[Question, Result]]) -> np.ndarray:
         """A matrix with one row per item and one column per name in FEATURE_NAMES."""
@@ -97,9 +105,16 @@ class FeatureExtractor:
         if question.type != "free_text":
             # Choice questions are graded exactly: every closeness feature is the verdict.
             right = float(result.passed)
-            return [right, right, right, right, right, right, right, right, 0.0, 0.0, 0.0, 0.0]
+            return [right] * 8 + [0.0, 0.0, 0.0, 0.0, right, 0.0]
         refs = question.references
-        plain = max(float(vectors[r] @ vectors[result.answer]) for r in refs)
+        answer_vec = vectors[result.answer]
+        cosines = [float(vectors[r] @ answer_vec) for r in refs]
+        plain = max(cosines)
+        pair = [0.0, 0.0]
+        if self.head is not None:
+            # As the head was fitted: the answer against its closest reference, as embedded.
+            nearest = vectors[refs[int(np.argmax(cosines))]]
+            pair = self.head.probabilities(answer_vec, nearest)[0, :2].tolist()
         answer_words, ref_words = words[result.answer], [words[r] for r in refs]
         aligned = [
             align(answer_words, w, question.question, self.question_weight) for w in ref_words
@@ -123,4 +138,5 @@ class FeatureExtractor:
             float(len(result.misconceptions)),
             flagged,
             float(negated),
+            *pair,
         ]

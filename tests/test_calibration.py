@@ -84,9 +84,9 @@ def _valid() -> dict:
         ({"version": 9}, "unsupported version"),
         ({"kind": "forest"}, "kind must be"),
         ({"features": ["similarity", "shoe_size"]}, "unknown feature(s) shoe_size"),
-        ({"coef": [1.0]}, "coef must be a list of 12 numbers"),
+        ({"coef": [1.0]}, f"coef must be a list of {len(FEATURE_NAMES)} numbers"),
         ({"intercept": "NaN"}, "intercept must hold finite numbers"),
-        ({"scale": [0.0] * 12}, "scale values must be positive"),
+        ({"scale": [0.0] * len(FEATURE_NAMES)}, "scale values must be positive"),
         ({"pickle": "..."}, "unknown key(s): pickle"),
     ],
 )
