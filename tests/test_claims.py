@@ -135,6 +135,18 @@ SEVERAL = "In multi-label classification one example can carry several labels at
             LABELS,
             False,
         ),
+        (  # "one" standing for a network is no count of layers
+            "A shallow network is one with many hidden layers, and a deep one has a single layer.",
+            LAYERS,
+            SHALLOW_DEEP,
+            True,
+        ),
+        (  # "it" goes on speaking of the deep network; "shallow" is only mentioned
+            "A deep network has many hidden layers; it learns features that a shallow one cannot.",
+            LAYERS,
+            SHALLOW_DEEP,
+            False,
+        ),
     ],
 )
 def test_swapped_roles_are_found_by_what_each_side_is_said_to_be(
@@ -164,3 +176,42 @@ def test_a_side_is_named_by_a_whole_phrase():
 )
 def test_a_negation_or_antonym_of_the_point_contradicts_it(sentence, statement):
     assert contradicts(sentence, statement)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "statement"),
+    [
+        # Two denials in other words.
+        (
+            "There is no exact rule for the number of neurons.",
+            "There is no formula and no magic number for the layers and neurons.",
+        ),
+        # A denial reaches only its own clause.
+        (
+            "Biases at zero: yes, no issue, since random weights break the symmetry.",
+            "Zero biases are fine because the random weights already break the symmetry.",
+        ),
+        # "Almost no gradient" is a small one; "barely" denies as "not" does.
+        (
+            "Early layers get almost no gradient, so they barely learn.",
+            "Vanishing gradients become tiny in the early layers, which barely learn.",
+        ),
+        # "Cuts down on" says what "no need for" says.
+        (
+            "They extract features from raw data, so there is no need for feature engineering.",
+            "Networks learn features from raw inputs, which cuts down on feature engineering.",
+        ),
+        # What a point says "instead of" is not what it asserts.
+        (
+            "The activation makes the network nonlinear.",
+            "It introduces nonlinearity instead of a purely linear mapping.",
+        ),
+    ],
+)
+def test_the_same_claim_in_other_words_is_not_contradicted(sentence, statement):
+    assert not contradicts(sentence, statement)
+
+
+def test_a_point_is_contradicted_by_the_opposite_of_what_it_asserts():
+    statement = "It introduces nonlinearity instead of a purely linear mapping."
+    assert contradicts("It keeps the network linear and removes any curvature.", statement)
