@@ -12,6 +12,7 @@ import csv
 import hashlib
 import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -270,9 +271,7 @@ def grade_rows(
     results: list[Result] = []
     if todo:
         assert scorer is not None, "rows to grade need a scorer"
-        results = scorer.score_many(
-            [(r.question_id, _text(r.fields["answer"])) for r in todo], progress=progress
-        )
+        results = scorer.score_many(_items(todo), progress=progress)
     raw: list[float | None] = [None] * len(results)
     if calibration and results:
         from grader.calibration import calibrate_scored
@@ -332,9 +331,27 @@ class LocalRunner:
     def run(
         self, job: GradingJob, parts: Sequence[list[Row]]
     ) -> Iterator[tuple[int, list[dict[str, object]]]]:
-        """(partition index, records) for every partition, in order."""
-        for index, part in enumerate(parts):
-            yield index, grade_partition(job, part)
+        """(partition index, records) for every partition, in order.
+
+        The model (which releases the GIL) embeds the next partition in a thread while this
+        one is graded in Python: on 2 cores that hides the rubric matching behind the model.
+        """
+        if not any(not r.error for part in parts for r in part):
+            yield from ((index, grade_partition(job, part)) for index, part in enumerate(parts))
+            return
+        scorer = scorer_for(job)  # built here, before the thread can ask for it
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="grader-embed") as ahead:
+            embedded = ahead.submit(scorer.embed_many, _items(parts[0]))
+            for index, part in enumerate(parts):
+                embedded.result()  # an embedding error surfaces here, with its partition
+                if index + 1 < len(parts):
+                    embedded = ahead.submit(scorer.embed_many, _items(parts[index + 1]))
+                yield index, grade_partition(job, part)
+
+
+def _items(rows: Sequence[Row]) -> list[tuple[str, str]]:
+    """The (question id, answer) pairs of the rows to grade."""
+    return [(r.question_id, _text(r.fields["answer"])) for r in rows if not r.error]
 
 
 def partitions(rows: Sequence[Row], size: int = PARTITION_ROWS) -> list[list[Row]]:

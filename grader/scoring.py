@@ -229,7 +229,13 @@ class Scorer:
         The apps call this while the user pauses typing: when the answer is submitted, only
         the sentences typed since are left to embed, so the score comes back at once.
         """
-        self._embed([(question_id, answer)])
+        self.embed_many([(question_id, answer)])
+
+    def embed_many(self, items: Sequence[tuple[str, str]]) -> None:
+        """Embed what grading (question_id, answer) pairs needs, without grading them: a batch
+        embeds its next rows in a thread while it grades these. Answers that `check_answer`
+        refuses are left out."""
+        self._embed([(qid, answer) for qid, answer in items if not check_answer(answer)])
 
     def _embed(self, items: Sequence[tuple[str, str]]) -> list[list[str]]:
         """Embed the questions' texts, then every answer's sentences; return the sentences."""
