@@ -125,6 +125,7 @@ def shorten(text: str, width: int) -> str:
     return line if len(line) <= width else line[: max(0, width - 1)].rstrip() + "…"
 
 
+@lru_cache(maxsize=65_536)
 def normalise(text: str) -> str:
     """Lowercase ASCII-folded text with British -ise spellings mapped to -ize and compounds
     joined: "non-linear", "non linear" and "nonlinear" all become "nonlinear"."""
