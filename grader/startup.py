@@ -45,4 +45,7 @@ def load_scorer(bank: Bank, model: str | None, backend: Backend = Backend.auto) 
         backend=backend,
         onnx_folder=locations.onnx_folder(),
     )
+    from grader import word_order
+
+    word_order.warm_up()
     return Scorer(bank, embedder)

@@ -284,6 +284,12 @@ def fit(sentences: list[str], common_words: int = 300, min_count: int = 2) -> Wo
     )
 
 
+def warm_up() -> None:
+    """Load the shipped model and build its lookup tables now (about 0.3 s), so that the first
+    answer graded does not wait for them: the apps call this while the model loads."""
+    default_model()._tables  # noqa: B018 (built on first access)
+
+
 @cache
 def default_model() -> WordOrderModel:
     """The model shipped with grader."""
