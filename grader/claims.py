@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from grader.text import NEGATIONS, content_stems, normalise, polarity_flipped, stem, words
+from grader.text import content_stems, is_negation, normalise, polarity_flipped, stem, words
 from grader.word_order import FUNCTION_WORDS
 
 # Markers that open a clause, by the role the clause they open plays.
@@ -207,10 +207,7 @@ def negation_count(text: str) -> int:
     lowered = normalise(text)
     lowered = _NOT_ONLY.sub(" ", lowered)
     lowered = _ALONE.sub(" ", lowered)
-    return sum(
-        t in NEGATIONS or t.endswith("n't") or t in _HEDGES or t == "no_longer"
-        for t in words(lowered)
-    )
+    return sum(is_negation(t) or t in _HEDGES or t == "no_longer" for t in words(lowered))
 
 
 def clause_at(sentence: str, position: int) -> Clause:

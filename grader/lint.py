@@ -22,7 +22,7 @@ from collections import Counter
 from grader.bank import RUBRICS_DIR, Bank, Problem, _line_of, _read_yaml, _yaml_files
 from grader.lexicon import Lexicon, phrase_stems
 from grader.models import Question, Rubric
-from grader.text import ACRONYM_ANY_CASE, NEGATIONS, STOP_WORDS, content_stems, stem
+from grader.text import ACRONYM_ANY_CASE, STOP_WORDS, content_stems, is_negation, stem
 
 GENERIC_STEMS = frozenset(
     stem(w)
@@ -227,7 +227,7 @@ def denials(claim: str, fragment: bool = False) -> list[str]:
     be found in it. A `fragment` (a piece of a sentence) may start with its verb."""
     tokens = _TOKEN.findall(claim)
     lowered = [t.lower() for t in tokens]
-    if any(t in NEGATIONS or t.endswith("n't") for t in lowered):
+    if any(is_negation(t) for t in lowered):
         return []
     found: list[list[str]] = []
     aux = next((i for i, t in enumerate(lowered) if t in AUXILIARIES), None)

@@ -238,33 +238,35 @@ _DENYING_PHRASES = re.compile(
 )
 
 
-def _only_negated(text: str) -> tuple[set[str], set[str]]:
-    """(stems that occur only under a negation, all content stems) of a text.
+def is_negation(token: str) -> bool:
+    """Whether a normalised word denies: "not", "never", "barely", "doesn't" ..."""
+    return token in NEGATIONS or token.endswith("n't")
+
+
+def _polarity(text: str) -> tuple[set[str], set[str], bool]:
+    """(stems that occur only under a negation, all content stems, whether the text denies
+    anything at all) of a text.
 
     A negation reaches the next three words of its own clause ("does not really overshoot"),
     not past a comma or a connective: in "no issue, since random weights break symmetry" the
     weights are not denied. "Almost no gradient" is a small gradient, not a denied one.
     """
-    negated, plain = set(), set()
+    negated, plain, denies = set(), set(), False
     for part in _SCOPE_END.split(_DENYING_PHRASES.sub("not", normalise(text))):
         tokens = _WORD.findall(part)
         for i, token in enumerate(tokens):
-            if token in STOP_WORDS or token in NEGATIONS or token.endswith("n't"):
+            if is_negation(token):
+                denies = True
+                continue
+            if token in STOP_WORDS:
                 continue
             window = tokens[max(0, i - 3) : i]
             under = any(
-                (t in NEGATIONS or t.endswith("n't"))
-                and not (k > 0 and window[k - 1] in _APPROXIMATORS)
+                is_negation(t) and not (k > 0 and window[k - 1] in _APPROXIMATORS)
                 for k, t in enumerate(window)
             )
             (negated if under else plain).add(stem(token))
-    return negated - plain, negated | plain
-
-
-def _denies(text: str) -> bool:
-    """Whether the text holds a denial ("not", "never", "barely", "cuts down on" ...)."""
-    tokens = _WORD.findall(_DENYING_PHRASES.sub("not", normalise(text)))
-    return any(t in NEGATIONS or t.endswith("n't") for t in tokens)
+    return negated - plain, negated | plain, denies
 
 
 def polarity_flipped(sentence: str, statement: str, asserted: str | None = None) -> bool:
@@ -276,13 +278,11 @@ def polarity_flipped(sentence: str, statement: str, asserted: str | None = None)
     asserts (its contrast clause left out): "nonlinear ... instead of a purely linear mapping"
     asserts nonlinearity, and a sentence keeping the network "linear" says its opposite.
     """
-    neg_s, all_s = _only_negated(sentence)
-    neg_t, all_t = _only_negated(statement)
+    neg_s, all_s, denies_s = _polarity(sentence)
+    neg_t, all_t, denies_t = _polarity(statement)
     # Two denials say the same thing in other words ("no exact rule for the number of
     # neurons", "no formula and no magic number"): only a denial on one side flips.
-    if _denies(sentence) != _denies(statement) and any(
-        (w in neg_s) != (w in neg_t) for w in all_s & all_t
-    ):
+    if denies_s != denies_t and any((w in neg_s) != (w in neg_t) for w in all_s & all_t):
         return True
     # Compared by stem, so "non-linearity" meets "linear" and "overfits" meets "underfit".
     said = {stem(w) for w in words(sentence)}
