@@ -335,7 +335,9 @@ class Scorer:
         raw = 100 * (sim_w * similarity + cov_w * (coverage if points else 0.0))
         quality = max(0.0, min(100.0, raw - sum(m.penalty for m in misconceptions)))
 
-        flags = self._flags(question, answer, sentences, whole_vec, coverage, order, margins)
+        flags = self._flags(
+            question, answer, sentences, whole_vec, coverage, order, listed, margins
+        )
         margins.update(_essential_margins(points))
         notes = [f"{m.id}: -{m.penalty:g} for stating a misconception" for m in misconceptions]
         essential = [p for p in points if p.essential]
@@ -515,6 +517,7 @@ class Scorer:
         whole_vec: np.ndarray,
         coverage: float,
         order: list[float | None],
+        listed: list[bool],
         margins: dict[str, float],
     ) -> list[str]:
         flags = []
@@ -536,7 +539,7 @@ class Scorer:
         # A list answering a question that asks for one is not a keyword list; a run of
         # keywords without separators still is.
         listing = bool(question.rubric and question.rubric.asks_for_list) and all(
-            _is_list(s) or _is_statement(s) for s in sentences
+            li or _is_statement(s) for s, li in zip(sentences, listed)
         )
         if len(tokens) >= 6 and (
             stuffed or (not listing and _looks_like_keywords(answer, _mean_order(sentences, order)))

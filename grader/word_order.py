@@ -140,11 +140,6 @@ class WordOrderModel:
     """The most frequent content words of the corpus, each a class of its own."""
     weights: tuple[float, float, float] = (0.6, 0.3, 0.1)
 
-    def log_prob(self, classes: list[str]) -> float:
-        """Mean log-probability per class of a sequence, sentence ends included."""
-        tables = self._tables
-        return float(tables.log_probs(tables.ids(classes)[None, :])[0])
-
     def order_score(self, sentence: str) -> float | None:
         """How far above its own shuffles the sentence scores, in standard deviations.
 
