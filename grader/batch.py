@@ -12,10 +12,10 @@ import csv
 import hashlib
 import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from grader.ahead import prepared_ahead
 from grader.answers import check_answer
 from grader.backends import Backend
 from grader.bank import Bank
@@ -331,22 +331,15 @@ class LocalRunner:
     def run(
         self, job: GradingJob, parts: Sequence[list[Row]]
     ) -> Iterator[tuple[int, list[dict[str, object]]]]:
-        """(partition index, records) for every partition, in order.
-
-        The model (which releases the GIL) embeds the next partition in a thread while this
-        one is graded in Python: on 2 cores that hides the rubric matching behind the model.
-        """
+        """(partition index, records) for every partition, in order; the next partition is
+        embedded while this one is graded (see grader.ahead)."""
         if not any(not r.error for part in parts for r in part):
             yield from ((index, grade_partition(job, part)) for index, part in enumerate(parts))
             return
         scorer = scorer_for(job)  # built here, before the thread can ask for it
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="grader-embed") as ahead:
-            embedded = ahead.submit(scorer.embed_many, _items(parts[0]))
-            for index, part in enumerate(parts):
-                embedded.result()  # an embedding error surfaces here, with its partition
-                if index + 1 < len(parts):
-                    embedded = ahead.submit(scorer.embed_many, _items(parts[index + 1]))
-                yield index, grade_partition(job, part)
+        ahead = prepared_ahead(parts, lambda part: scorer.embed_many(_items(part)))
+        for index, (part, _) in enumerate(ahead):
+            yield index, grade_partition(job, part)
 
 
 def _items(rows: Sequence[Row]) -> list[tuple[str, str]]:

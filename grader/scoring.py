@@ -25,12 +25,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 
 from grader import confidence, verdict, word_order
+from grader.ahead import prepared_ahead
 from grader.answers import FLAG_TEXT, check_answer, picked_option
 from grader.bank import Bank
 from grader.claims import Pair, Side, asserts, contradicts, negate, roles_swapped
@@ -209,18 +209,9 @@ class Scorer:
         chunks = [
             items[start : start + CHUNK_ANSWERS] for start in range(0, len(items), CHUNK_ANSWERS)
         ]
-        if len(chunks) <= 1:
-            return [r for chunk in chunks for r in self._grade(chunk, self._embed(chunk), progress)]
-        # The model (which releases the GIL) embeds the next chunk while this one is graded
-        # in Python: on 2 cores that hides most of the rubric matching behind the model.
         results: list[Result] = []
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="grader-embed") as ahead:
-            embedded = ahead.submit(self._embed, chunks[0])
-            for n, chunk in enumerate(chunks):
-                sentences = embedded.result()
-                if n + 1 < len(chunks):
-                    embedded = ahead.submit(self._embed, chunks[n + 1])
-                results += self._grade(chunk, sentences, progress)
+        for chunk, sentences in prepared_ahead(chunks, self._embed):
+            results += self._grade(chunk, sentences, progress)
         return results
 
     def embed_ahead(self, question_id: str, answer: str) -> None:
