@@ -174,8 +174,8 @@ def _segmenter():
             for sentence in sentences:
                 at = text.find(sentence)
                 while at >= 0:
-                    stop = at + len(sentence)
-                    stop += len(text[stop:]) - len(text[stop:].lstrip())
+                    # The sentence and the spaces after it, as pysbd's pattern takes them.
+                    stop = len(text) - len(text[at + len(sentence) :].lstrip())
                     if stop > end:  # as pysbd: the first place past the sentence before
                         spans.append(TextSpan(text[at:stop], at, stop))
                         end = stop
