@@ -98,21 +98,25 @@ def _malloc_trim() -> Callable[[int], int] | None:
         return None
 
 
-def length_batches(texts: Sequence[str], size: int) -> list[list[str]]:
-    """`texts` sorted by length and cut into batches of at most `size` texts of like length.
+def length_batches(texts: Sequence[str], size: int, tokens: Sequence[int]) -> list[list[str]]:
+    """`texts` sorted by their counts of `tokens` and cut into batches of at most `size` texts
+    of like length.
 
-    A forward pass pads every text to the longest of its batch, so a batch is also cut where
-    a text is over twice as long as the batch's first: one answer among its own sentences
-    would otherwise cost the model twice the work (about 50 ms of a single grade).
+    A forward pass pads every text to the longest of its batch: sorted by characters, a
+    batch job's sentences still ran a fifth of their tokens as padding, sorted by tokens 4 %.
+    A batch is also cut where a text is over twice as long as the batch's first: one answer
+    among its own sentences would otherwise cost the model twice the work.
     """
     batches: list[list[str]] = []
-    for text in sorted(texts, key=len):
+    first = 0
+    for count, text in sorted(zip(tokens, texts, strict=True)):
         batch = batches[-1] if batches else None
-        # Below ~30 characters the tokens' fixed overhead dominates; length ratios mean little.
-        if batch and len(batch) < size and len(text) <= 2 * max(len(batch[0]), 30):
+        # Below ~8 tokens the fixed cost of a text dominates; length ratios mean little.
+        if batch and len(batch) < size and count <= 2 * max(first, 8):
             batch.append(text)
         else:
             batches.append([text])
+            first = count
     return batches
 
 
@@ -227,8 +231,8 @@ class Embedder:
     def _run(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
         """Run the model on `texts` (none of them known yet) and note their token mass."""
         fresh = {}
-        for batch in length_batches(texts, self.batch_size):
-            pooled = self.runner.sentence_vectors(batch, self.batch_size)
+        batches = length_batches(texts, self.batch_size, self.runner.token_counts(texts))
+        for batch, pooled in zip(batches, self.runner.pooled_batches(batches), strict=True):
             fresh.update(zip(batch, pooled.vectors, strict=True))
             if pooled.mass is not None:
                 self._mass.update(zip(batch, pooled.mass.tolist(), strict=True))

@@ -158,9 +158,10 @@ class CountingRunner:
         self.runner = runner
         self.seen: list[str] = []
 
-    def sentence_vectors(self, texts, batch_size):
-        self.seen.extend(texts)
-        return self.runner.sentence_vectors(texts, batch_size)
+    def pooled_batches(self, batches):
+        for batch in batches:
+            self.seen.extend(batch)
+        return self.runner.pooled_batches(batches)
 
     def __getattr__(self, name):
         return getattr(self.runner, name)

@@ -131,10 +131,18 @@ def test_pooling_agrees_across_backends(embedder):
 def test_texts_are_batched_by_like_length():
     answer = "Dropout drops random units while training. " * 5  # 220 characters
     sentences = ["Dropout drops random units.", "It stops co-adaptation of units.", "Yes."]
-    batches = length_batches([answer, *sentences], size=16)
+    batches = length_batches([answer, *sentences], size=16, tokens=[42, 7, 9, 3])
     # The long answer gets its own forward pass instead of padding three short sentences.
-    assert batches == [sorted(sentences, key=len), [answer]]
-    assert [len(b) for b in length_batches(["same length"] * 40, size=16)] == [16, 16, 8]
+    assert batches == [["Yes.", "Dropout drops random units.", sentences[1]], [answer]]
+    assert [len(b) for b in length_batches(["same"] * 40, 16, [3] * 40)] == [16, 16, 8]
+
+
+def test_token_counts_are_the_tokens_the_model_runs(embedder):
+    texts = ["Dropout drops random units.", "Yes."]
+    counts = embedder.runner.token_counts(texts)
+    encoded = embedder.runner.tokenize(texts)
+    assert counts == encoded["attention_mask"].sum(axis=1).tolist()
+    assert counts[1] < counts[0]
 
 
 def test_batching_by_length_leaves_the_vectors_as_they_were(embedder):
@@ -144,3 +152,17 @@ def test_batching_by_length_leaves_the_vectors_as_they_were(embedder):
     apart = [runner.sentence_vectors(b, 16) for b in (texts[:2], texts[2:])]
     assert np.allclose(together.vectors, np.concatenate([a.vectors for a in apart]), atol=1e-5)
     assert np.allclose(together.mass, np.concatenate([a.mass for a in apart]), rtol=1e-5)
+
+
+@pytest.mark.model
+def test_batches_run_side_by_side_give_the_vectors_of_one_at_a_time():
+    from grader.locations import onnx_folder
+
+    runner = Embedder(backend="onnx", onnx_folder=onnx_folder()).runner
+    texts = [f"Dropout drops {n} random units while training." for n in range(40)]
+    batches = [texts[i : i + 4] for i in range(0, 40, 4)]  # enough to use one session per core
+    side_by_side = list(runner.pooled_batches(batches))
+    for batch, pooled in zip(batches, side_by_side, strict=True):
+        alone = runner.sentence_vectors(batch, len(batch))
+        assert np.allclose(pooled.vectors, alone.vectors, atol=1e-5)
+        assert np.allclose(pooled.mass, alone.mass, rtol=1e-4)
