@@ -746,3 +746,6 @@ def test_the_chosen_theme_is_kept_across_starts(make_app, data_dir):
     run(second("textual-light"))
     (data_dir / "settings.json").write_text("{not json")  # broken: the default, no crash
     run(second("textual-dark"))
+    for wrong in ('{"theme": 5}', "[1, 2]", "null"):  # JSON, but not settings
+        (data_dir / "settings.json").write_text(wrong)
+        assert load_settings(data_dir / "settings.json").theme is None

@@ -12,6 +12,7 @@ import contextlib
 import gc
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, cast
 
@@ -173,7 +174,7 @@ class BaseApp(App[None]):
         self.theme = LIGHT if self.theme == DARK else DARK
 
     def _keep_theme(self, theme: str) -> None:
-        save_settings(load_settings().model_copy(update={"theme": theme}))
+        save_settings(replace(load_settings(), theme=theme))
 
     def action_show_keys(self) -> None:
         """Show every key of the screen on view."""
