@@ -310,7 +310,7 @@ def contradicts(
         return False
     best = max(candidates, key=lambda c: len(wanted & set(content_stems(c.text))))
     asserted = " ".join(c.text for c in clauses(statement) if c.role == "main")
-    return polarity_flipped(best.text, statement, asserted or statement)
+    return polarity_flipped(best.text, statement, asserted or statement, topic)
 
 
 def _about_other_side(text: str, statement: str, pairs: tuple[Pair, ...]) -> bool:

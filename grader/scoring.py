@@ -404,9 +404,12 @@ class Scorer:
             flipped[i, j] = contradicts(
                 sentences[i], key_points[j].statement, topic, prepared.contrasts
             )
-            flipped[i, j] |= roles_swapped(
-                sentences[i], key_points[j].statement, prepared.contrasts, topic
-            )
+            # A list names each item with its own use ("dimensionality reduction, denoising
+            # corrupted images, ..."): it compares nothing, so no roles can be swapped in it.
+            if not listed[i]:
+                flipped[i, j] |= roles_swapped(
+                    sentences[i], key_points[j].statement, prepared.contrasts, topic
+                )
         earned = np.where(flipped, 0.0, credit)
 
         results = []

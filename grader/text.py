@@ -243,20 +243,23 @@ def is_negation(token: str) -> bool:
     return token in NEGATIONS or token.endswith("n't")
 
 
-def _polarity(text: str) -> tuple[set[str], set[str], bool]:
+def _polarity(text: str) -> tuple[set[str], set[str], bool, set[str]]:
     """(stems that occur only under a negation, all content stems, whether the text denies
-    anything at all) of a text.
+    anything at all, stems denied directly) of a text.
 
     A negation reaches the next three words of its own clause ("does not really overshoot"),
     not past a comma or a connective: in "no issue, since random weights break symmetry" the
-    weights are not denied. "Almost no gradient" is a small gradient, not a denied one.
+    weights are not denied. "Almost no gradient" is a small gradient, not a denied one. A stem
+    is denied directly when it is the first content word after the negation ("not tensors",
+    "without an activation"), not a word further in its reach ("does not fix gradients").
     """
-    negated, plain, denies = set(), set(), False
+    negated, plain, denies, direct = set(), set(), False, set()
     for part in _SCOPE_END.split(_DENYING_PHRASES.sub("not", normalise(text))):
         tokens = _WORD.findall(part)
+        after_negation = False
         for i, token in enumerate(tokens):
             if is_negation(token):
-                denies = True
+                denies = after_negation = True
                 continue
             if token in STOP_WORDS:
                 continue
@@ -266,10 +269,15 @@ def _polarity(text: str) -> tuple[set[str], set[str], bool]:
                 for k, t in enumerate(window)
             )
             (negated if under else plain).add(stem(token))
-    return negated - plain, negated | plain, denies
+            if under and after_negation:
+                direct.add(stem(token))
+            after_negation = False
+    return negated - plain, negated | plain, denies, direct
 
 
-def polarity_flipped(sentence: str, statement: str, asserted: str | None = None) -> bool:
+def polarity_flipped(
+    sentence: str, statement: str, asserted: str | None = None, topic: frozenset[str] = frozenset()
+) -> bool:
     """True when the sentence looks like the statement's opposite.
 
     Either a word they share is negated in one and not in the other ("overshoots" against
@@ -278,11 +286,19 @@ def polarity_flipped(sentence: str, statement: str, asserted: str | None = None)
     asserts (its contrast clause left out): "nonlinear ... instead of a purely linear mapping"
     asserts nonlinearity, and a sentence keeping the network "linear" says its opposite.
     """
-    neg_s, all_s, denies_s = _polarity(sentence)
-    neg_t, all_t, denies_t = _polarity(statement)
+    neg_s, all_s, denies_s, direct_s = _polarity(sentence)
+    neg_t, all_t, denies_t, _ = _polarity(statement)
     # Two denials say the same thing in other words ("no exact rule for the number of
     # neurons", "no formula and no magic number"): only a denial on one side flips.
-    if denies_s != denies_t and any((w in neg_s) != (w in neg_t) for w in all_s & all_t):
+    differ = {w for w in all_s & all_t if (w in neg_s) != (w in neg_t)}
+    # The question's own words (`topic`, stems) are in every answer. A denial that meets the
+    # statement only in them, and denies words of its own, is about something else: "it does
+    # not fix vanishing gradients" (asked about gradient clipping) against "clipping guards
+    # against exploding gradients". "Scalars are not tensors", "networks without activations"
+    # deny the topic word itself.
+    if differ <= topic and not differ & direct_s and neg_s - topic - all_t:
+        differ = set()
+    if denies_s != denies_t and differ:
         return True
     # Compared by stem, so "non-linearity" meets "linear" and "overfits" meets "underfit".
     said = {stem(w) for w in words(sentence)}

@@ -215,3 +215,35 @@ def test_the_same_claim_in_other_words_is_not_contradicted(sentence, statement):
 def test_a_point_is_contradicted_by_the_opposite_of_what_it_asserts():
     statement = "It introduces nonlinearity instead of a purely linear mapping."
     assert contradicts("It keeps the network linear and removes any curvature.", statement)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "statement", "question", "opposite"),
+    [
+        # The denial meets the point only in the question's words and denies its own.
+        (
+            "It does not fix vanishing gradients, only exploding ones.",
+            "Gradient clipping guards against exploding gradients.",
+            "What is gradient clipping and why is it used?",
+            False,
+        ),
+        # The question's word itself is denied: the claim is.
+        (
+            "Scalars and vectors are not tensors.",
+            "Scalars, vectors and matrices are all tensors.",
+            "What is a tensor in deep learning?",
+            True,
+        ),
+        (
+            "Networks without activations learn more complex patterns.",
+            "Activations let networks learn complex patterns.",
+            "What is an activation function?",
+            True,
+        ),
+    ],
+)
+def test_a_denial_that_meets_the_point_only_in_the_question_words_is_about_else(
+    sentence, statement, question, opposite
+):
+    topic = frozenset(content_stems(question))
+    assert contradicts(sentence, statement, topic) is opposite
