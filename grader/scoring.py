@@ -302,6 +302,15 @@ class Scorer:
         # Where the question asks for a list, a list sentence has no word order to judge: it
         # counts as ordered, and does not drag the answer's order down.
         listed = [bool(rubric and rubric.asks_for_list) and _is_list(s) for s in sentences]
+        # There, too, a sentence of three or more items in English word order (prose items
+        # such as "CNNs for images, RNNs for sequences, GANs for generating samples" as well)
+        # names each item with its own use: the sides it names are read item by item.
+        enumerates = [
+            bool(rubric and rubric.asks_for_list)
+            and len(_list_items(s)) >= 3
+            and (z is None or z >= SCRAMBLED_SENTENCE)
+            for s, z in zip(sentences, order)
+        ]
         order = [
             max(z, SCRAMBLED_ANSWER) if li and z is not None else z for z, li in zip(order, listed)
         ]
@@ -315,7 +324,14 @@ class Scorer:
         )
         wrong_sentences = {m.sentence_index for m in misconceptions}
         points = self._points(
-            question, sentences, sentence_vecs, prepared, wrong_sentences, ordered, listed
+            question,
+            sentences,
+            sentence_vecs,
+            prepared,
+            wrong_sentences,
+            ordered,
+            listed,
+            enumerates,
         )
 
         total_weight = sum(p.weight for p in points) or 1.0
@@ -376,6 +392,7 @@ class Scorer:
         wrong_sentences: set[int],
         ordered: list[bool],
         listed: list[bool],
+        enumerates: list[bool],
     ) -> list[PointResult]:
         if question.rubric is None:
             return []
@@ -401,15 +418,13 @@ class Scorer:
         flipped = np.zeros_like(lexical)
         topic = frozenset(prepared.question_terms)
         for i, j in zip(*np.nonzero(credit)):
-            flipped[i, j] = contradicts(
-                sentences[i], key_points[j].statement, topic, prepared.contrasts
+            statement = key_points[j].statement
+            flipped[i, j] = contradicts(sentences[i], statement, topic, prepared.contrasts)
+            # An enumeration's items each speak of the side they name: each is tested alone.
+            parts = _list_items(sentences[i]) if enumerates[i] else [sentences[i]]
+            flipped[i, j] |= any(
+                roles_swapped(part, statement, prepared.contrasts, topic) for part in parts
             )
-            # A list names each item with its own use ("dimensionality reduction, denoising
-            # corrupted images, ..."): it compares nothing, so no roles can be swapped in it.
-            if not listed[i]:
-                flipped[i, j] |= roles_swapped(
-                    sentences[i], key_points[j].statement, prepared.contrasts, topic
-                )
         earned = np.where(flipped, 0.0, credit)
 
         results = []
@@ -617,10 +632,15 @@ def _is_statement(sentence: str) -> bool:
     return len(tokens) < FRAGMENT_WORDS or function_word_ratio(sentence) >= FRAGMENT_STOP_RATIO
 
 
+def _list_items(sentence: str) -> list[str]:
+    """The parts of a sentence between commas, semicolons, slashes, "and" or "or"."""
+    return [p for p in re.split(r"[,;/]|\band\b|\bor\b", sentence) if words(p)]
+
+
 def _is_list(sentence: str) -> bool:
     """Three or more short items between commas, slashes, "and" or "or", with few function
     words (prose that holds a list, or prose shuffled, keeps the function words of prose)."""
-    items = [words(p) for p in re.split(r"[,;/]|\band\b|\bor\b", sentence) if words(p)]
+    items = [words(p) for p in _list_items(sentence)]
     return (
         len(items) >= 3
         and sum(map(len, items)) / len(items) <= LIST_ITEM_WORDS

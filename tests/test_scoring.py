@@ -217,6 +217,18 @@ def test_a_list_answers_a_question_that_asks_for_one(scorer, bank):
     assert not shuffled.passed
 
 
+def test_an_enumeration_naming_both_compared_sides_swaps_no_roles(scorer):
+    # The z-score item speaks of z-score, not of the min-max named first in the sentence.
+    listing = (
+        "Common choices are min-max scaling into the 0 to 1 range, z-score standardisation"
+        " using the mean and standard deviation, robust scaling with the median and"
+        " interquartile range, and log transforms for skewed features."
+    )
+    result = scorer.score("data-normalisation-techniques", listing)
+    assert result.passed
+    assert not [p.id for p in result.points if p.status == "contradicted"]
+
+
 def test_a_score_at_the_pass_mark_always_means_a_pass(scorer, suite):
     items = [(qid, a["text"]) for qid, answers in suite.items() for a in answers]
     for result in scorer.score_many(items):
