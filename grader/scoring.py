@@ -51,6 +51,9 @@ POINT_COVERED = 0.55
 POINT_LEXICAL = 0.20
 POINT_PARTIAL = 0.42
 POINT_MARGIN = 0.15
+ONE_SENTENCE_MARGIN = 0.25
+"""POINT_MARGIN for an answer of one sentence, which has to carry all its points at once
+("gradients become tiny or huge as backprop keeps multiplying them")."""
 MISCONCEPTION_MATCH = 0.65
 OFF_TOPIC_COSINE = 0.20
 OFF_TOPIC_MARGIN = 0.05
@@ -407,7 +410,8 @@ class Scorer:
             ]
         )
         # A sentence speaks for the points near its own best one, or for those it names.
-        focused = (sims >= sims.max(axis=1, keepdims=True) - POINT_MARGIN) | lexical
+        margin = ONE_SENTENCE_MARGIN if len(sentences) == 1 else POINT_MARGIN
+        focused = (sims >= sims.max(axis=1, keepdims=True) - margin) | lexical
         eligible = usable[:, None] & focused
         credit = np.where(
             eligible & ((sims >= POINT_COVERED) | (lexical & (sims >= POINT_LEXICAL))),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from benchmarks.gaming import FILLER, GAMING_KINDS, gaming_answers
+from grader import scoring
 from grader.answers import check_answer
 
 LR_GOOD = (
@@ -177,6 +178,20 @@ def test_a_terse_answer_stating_every_essential_point_passes(scorer):
     )
     assert result.passed and result.score >= result.pass_mark
     assert all(p.status in ("covered", "partial") for p in result.points if p.essential)
+
+
+def test_one_sentence_can_state_two_essential_points(scorer, monkeypatch):
+    # Vanishing and exploding gradients are both essential; a one-sentence answer names both.
+    one = (
+        "Gradients become tiny or huge because backpropagation keeps multiplying them on the"
+        " way to the early layers."
+    )
+    result = scorer.score("vanishing-exploding-gradients", one)
+    assert result.passed
+    assert all(p.sentence == one for p in result.points if p.essential)
+    # Held to the margin of a sentence among others, it speaks for one of them only.
+    monkeypatch.setattr("grader.scoring.ONE_SENTENCE_MARGIN", scoring.POINT_MARGIN)
+    assert not scorer.score("vanishing-exploding-gradients", one).passed
 
 
 def test_a_missing_essential_point_fails_and_says_which(scorer):
