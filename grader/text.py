@@ -77,6 +77,8 @@ _OPPOSITES = [
     ("highest", "lowest"),
     ("largest", "smallest"),
     ("compress", "expand"),
+    ("simple", "complex"),
+    ("introduce", "remove"),
 ]
 ANTONYMS = tuple(_OPPOSITES + [(b, a) for a, b in _OPPOSITES])
 

@@ -172,6 +172,14 @@ def test_a_side_is_named_by_a_whole_phrase():
         ),
         ("A linear model can represent XOR.", "A linear model cannot represent XOR."),
         ("Too high a rate does not overshoot and never diverges.", "Too high a rate overshoots."),
+        (
+            "High bias comes from a model that is too complex.",
+            "High bias comes from a too simple model.",
+        ),
+        (
+            "Pooling layers remove translation invariance.",
+            "Pooling layers introduce translation invariance.",
+        ),
     ],
 )
 def test_a_negation_or_antonym_of_the_point_contradicts_it(sentence, statement):
