@@ -15,7 +15,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from grader.models import KeyPoint
-from grader.text import STOP_WORDS, expand_acronyms, lexical_terms, stem, words
+from grader.text import STOP_WORDS, expand_acronyms, lexical_stem, lexical_terms, words
 
 FUZZY_MIN_LENGTH = 5
 """Stems shorter than this must match exactly: a one-letter slip there is often another word."""
@@ -33,8 +33,8 @@ def phrase_stems(phrase: str) -> list[str]:
     """The stems a phrase needs: its content words, and a stop word only when written with a
     capital as a name ("He initialisation" needs "he"). A phrase of stop words keeps them all."""
     names = {w.lower() for w in _CAPITALISED.findall(phrase)} & STOP_WORDS
-    stems = [stem(w) for w in words(phrase) if w not in STOP_WORDS or w in names]
-    return stems or [stem(w) for w in words(phrase)]
+    stems = [lexical_stem(w) for w in words(phrase) if w not in STOP_WORDS or w in names]
+    return stems or [lexical_stem(w) for w in words(phrase)]
 
 
 class Lexicon:

@@ -223,10 +223,19 @@ def _whole_word(word: str, flags: int) -> re.Pattern[str]:
     return re.compile(rf"\b{re.escape(word)}s?\b", flags)
 
 
+_PLAIN_DENIALS = frozenset({"no", "not", "never", "cannot", "none"})
+
+
+def lexical_stem(word: str) -> str:
+    """A word's stem for matching rubric phrases, every plain denial the same one: "no exact
+    rule" is stated by "there is not an exact rule" and "there isn't any exact rule"."""
+    return "not" if word in _PLAIN_DENIALS or word.endswith("n't") else stem(word)
+
+
 def lexical_terms(text: str) -> set[str]:
     """What phrases are matched against: the stems and the words of a sentence."""
     tokens = words(text)
-    return {stem(w) for w in tokens} | set(tokens)
+    return {lexical_stem(w) for w in tokens} | set(tokens)
 
 
 _SCOPE_END = re.compile(

@@ -125,3 +125,17 @@ def test_capitalised_stop_words_in_synonyms_are_names():
     he = KeyPoint(id="he", statement="He init.", synonyms=["He initialisation"])
     found = Lexicon([he]).match(["use He initialization", "careful initialisation matters"])
     assert found[:, 0].tolist() == [True, False]
+
+
+def test_a_phrase_with_a_denial_is_stated_by_any_plain_denial():
+    rule = KeyPoint(id="no-rule", statement="No rule fixes it.", synonyms=["no exact rule"])
+    found = Lexicon([rule]).match(
+        [
+            "There is not exact rule for this.",
+            "There isn't any exact rule.",
+            "Never an exact rule.",
+            "An exact rule exists.",  # the words, undenied
+            "It barely follows an exact rule.",  # a hedge, not a plain denial
+        ]
+    )
+    assert found[:, 0].tolist() == [True, True, True, False, False]
