@@ -12,8 +12,9 @@ import json
 import os
 import queue
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,9 +67,32 @@ class Runner:
         raise NotImplementedError
 
     def pooled_batches(self, batches: Sequence[Sequence[str]]) -> Iterator[Pooled]:
-        """`sentence_vectors` of each batch (one forward pass each), in order."""
-        for batch in batches:
-            yield self.sentence_vectors(batch, len(batch))
+        """`sentence_vectors` of each batch (one forward pass each), in order; when there are
+        several, run side by side by one single-threaded engine per core.
+
+        The threads of one multi-threaded forward pass wait for each other at every matrix
+        product, so any other busy thread (the Python grading the previous batch) stalls them
+        all; engines of one thread each lose nothing to that, and on 2 cores run a long batch
+        job's model 15-25 % faster. The few batches of one answer (the practice app's) keep
+        the multi-threaded engine, which finishes each sooner: side by side is only for work
+        that gives each engine at least two batches.
+        """
+        cores = available_cores()
+        if cores < 2 or len(batches) < 2 * cores or not self.mean_pooled:
+            for batch in batches:
+                yield self.sentence_vectors(batch, len(batch))
+            return
+        with (
+            self._single_threaded(cores) as run,
+            ThreadPoolExecutor(cores, thread_name_prefix="grader-model") as pool,
+        ):
+            yield from pool.map(run, batches)
+
+    @contextmanager
+    def _single_threaded(self, engines: int) -> Iterator[Callable[[Sequence[str]], Pooled]]:
+        """A function that pools one batch on a single-threaded engine, safe to call from
+        `engines` threads at once. Each runner says how its engine is made single-threaded."""
+        yield lambda batch: self.sentence_vectors(batch, len(batch))
 
     def sentence_vectors(self, texts: Sequence[str], batch_size: int) -> Pooled:
         """Mean-pooled sentence embeddings of `texts`, in order."""
@@ -102,6 +126,18 @@ class TorchRunner(Runner):
             check_mean_pooled(source)
         except BackendError:
             self.mean_pooled = False
+
+    @contextmanager
+    def _single_threaded(self, engines: int) -> Iterator[Callable[[Sequence[str]], Pooled]]:
+        import torch
+
+        # PyTorch's thread count is the process's: one thread for each caller while they run.
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            yield lambda batch: self.sentence_vectors(batch, len(batch))
+        finally:
+            torch.set_num_threads(threads)
 
     def token_states(self, encoded) -> np.ndarray:
         import torch
@@ -199,25 +235,13 @@ class OnnxRunner(Runner):
         pad_id = self.tokenizer.token_to_id(pad)
         self.tokenizer.enable_padding(pad_id=0 if pad_id is None else pad_id, pad_token=pad)
 
-    def pooled_batches(self, batches: Sequence[Sequence[str]]) -> Iterator[Pooled]:
-        """As `Runner.pooled_batches`, with batches run side by side, one single-threaded session
-        per core, when there are several.
-
-        The threads of one multi-threaded forward pass wait for each other at every matrix
-        product, so any other busy thread (the Python grading the previous batch) stalls them
-        all; sessions of one thread each lose nothing to that, and on 2 cores run a long batch
-        job's model about 15 % faster. The few batches of one answer (the practice app's) keep
-        the multi-threaded session, which finishes each sooner, and the single-threaded sessions
-        are only made for work that gives each at least two batches.
-        """
-        cores = available_cores()
-        if cores < 2 or len(batches) < 2 * cores:
-            yield from super().pooled_batches(batches)
-            return
+    @contextmanager
+    def _single_threaded(self, engines: int) -> Iterator[Callable[[Sequence[str]], Pooled]]:
+        # One session per engine, made the first time and kept.
         with self._making:
             if self._idle is None:
                 self._idle = queue.SimpleQueue()
-                for _ in range(cores):
+                for _ in range(engines):
                     self._idle.put(self._new_session(threads=1))
 
         def run(batch: Sequence[str]) -> Pooled:
@@ -229,8 +253,7 @@ class OnnxRunner(Runner):
                 del self._local.session
                 self._idle.put(session)
 
-        with ThreadPoolExecutor(cores, thread_name_prefix="grader-onnx") as pool:
-            yield from pool.map(run, batches)
+        yield run
 
     def _new_session(self, threads: int = 0):
         """An ONNX Runtime session of the exported model; `threads` 0 lets it use every core."""

@@ -155,14 +155,19 @@ def test_batching_by_length_leaves_the_vectors_as_they_were(embedder):
 
 
 @pytest.mark.model
-def test_batches_run_side_by_side_give_the_vectors_of_one_at_a_time():
+@pytest.mark.parametrize("backend", ["onnx", "torch"])
+def test_batches_run_side_by_side_give_the_vectors_of_one_at_a_time(backend):
+    import torch
+
     from grader.locations import onnx_folder
 
-    runner = Embedder(backend="onnx", onnx_folder=onnx_folder()).runner
+    runner = Embedder(backend=backend, onnx_folder=onnx_folder()).runner
     texts = [f"Dropout drops {n} random units while training." for n in range(40)]
-    batches = [texts[i : i + 4] for i in range(0, 40, 4)]  # enough to use one session per core
+    batches = [texts[i : i + 4] for i in range(0, 40, 4)]  # enough to use one engine per core
+    threads = torch.get_num_threads()
     side_by_side = list(runner.pooled_batches(batches))
     for batch, pooled in zip(batches, side_by_side, strict=True):
         alone = runner.sentence_vectors(batch, len(batch))
         assert np.allclose(pooled.vectors, alone.vectors, atol=1e-5)
         assert np.allclose(pooled.mass, alone.mass, rtol=1e-4)
+    assert torch.get_num_threads() == threads  # PyTorch's thread count is given back
