@@ -305,14 +305,16 @@ class Scorer:
         # Where the question asks for a list, a list sentence has no word order to judge: it
         # counts as ordered, and does not drag the answer's order down.
         listed = [bool(rubric and rubric.asks_for_list) and _is_list(s) for s in sentences]
-        # There, too, a sentence of three or more items in English word order (prose items
-        # such as "CNNs for images, RNNs for sequences, GANs for generating samples" as well)
-        # names each item with its own use: the sides it names are read item by item.
+        # There, too, a sentence of three or more prose items in English word order ("CNNs
+        # for images, RNNs for sequences, GANs for generating samples") names each item with
+        # its own use: the sides it names are read item by item. A bare list of keywords is
+        # read whole, as before: a dump of every term earns no reading in its favour.
         enumerates = [
             bool(rubric and rubric.asks_for_list)
+            and not li
             and len(_list_items(s)) >= 3
             and (z is None or z >= SCRAMBLED_SENTENCE)
-            for s, z in zip(sentences, order)
+            for s, z, li in zip(sentences, order, listed)
         ]
         order = [
             max(z, SCRAMBLED_ANSWER) if li and z is not None else z for z, li in zip(order, listed)
