@@ -309,11 +309,13 @@ class Scorer:
         # for images, RNNs for sequences, GANs for generating samples") names each item with
         # its own use: the sides it names are read item by item. A bare list of keywords is
         # read whole, as before: a dump of every term earns no reading in its favour.
-        enumerates = [
-            bool(rubric and rubric.asks_for_list)
-            and not li
-            and len(_list_items(s)) >= 3
-            and (z is None or z >= SCRAMBLED_SENTENCE)
+        role_parts = [
+            _items_or_whole(
+                s,
+                bool(rubric and rubric.asks_for_list)
+                and not li
+                and (z is None or z >= SCRAMBLED_SENTENCE),
+            )
             for s, z, li in zip(sentences, order, listed)
         ]
         order = [
@@ -336,7 +338,7 @@ class Scorer:
             wrong_sentences,
             ordered,
             listed,
-            enumerates,
+            role_parts,
         )
 
         total_weight = sum(p.weight for p in points) or 1.0
@@ -397,8 +399,10 @@ class Scorer:
         wrong_sentences: set[int],
         ordered: list[bool],
         listed: list[bool],
-        enumerates: list[bool],
+        role_parts: list[list[str]],
     ) -> list[PointResult]:
+        """Each key point's status and credit. `role_parts`: per sentence, the parts each read
+        on its own for swapped roles (the sentence itself, or an enumeration's items)."""
         if question.rubric is None:
             return []
         key_points = question.rubric.key_points
@@ -426,10 +430,8 @@ class Scorer:
         for i, j in zip(*np.nonzero(credit)):
             statement = key_points[j].statement
             flipped[i, j] = contradicts(sentences[i], statement, topic, prepared.contrasts)
-            # An enumeration's items each speak of the side they name: each is tested alone.
-            parts = _list_items(sentences[i]) if enumerates[i] else [sentences[i]]
             flipped[i, j] |= any(
-                roles_swapped(part, statement, prepared.contrasts, topic) for part in parts
+                roles_swapped(part, statement, prepared.contrasts, topic) for part in role_parts[i]
             )
         earned = np.where(flipped, 0.0, credit)
 
@@ -641,6 +643,12 @@ def _is_statement(sentence: str) -> bool:
 def _list_items(sentence: str) -> list[str]:
     """The parts of a sentence between commas, semicolons, slashes, "and" or "or"."""
     return [p for p in re.split(r"[,;/]|\band\b|\bor\b", sentence) if words(p)]
+
+
+def _items_or_whole(sentence: str, may_enumerate: bool) -> list[str]:
+    """The sentence's items when it may enumerate and has three or more, else the sentence."""
+    items = _list_items(sentence) if may_enumerate else []
+    return items if len(items) >= 3 else [sentence]
 
 
 def _is_list(sentence: str) -> bool:
