@@ -8,7 +8,8 @@ puts them, and content words take suffixes ("-ly", "-ing", "-tion") that say wha
 Every word is mapped to a class (a function word is its own class; a content word is a class
 by its shape), and a trigram model of class sequences, fitted on English prose (see
 `benchmarks/fit_word_order.py`) and shipped as JSON, scores the sentence. A sentence is then
-compared with shuffles of its own words: a real sentence is far likelier than its shuffles,
+compared with shuffles of its own words (each whitespace piece moving whole, with its
+punctuation, as a scrambler moves it): a real sentence is far likelier than its shuffles,
 while a scrambled one is just another shuffle. The comparison with its own shuffles makes the
 signal independent of how many content words a sentence has, so terse technical sentences and
 non-native ones keep a high score.
@@ -146,16 +147,19 @@ class WordOrderModel:
         Real sentences score well above 1; scrambled ones near 0. None when the sentence has
         fewer than MIN_WORDS words. Deterministic: the shuffles are seeded by the text.
         """
-        toks = tokens(sentence)
-        word_slots = np.array([i for i, t in enumerate(toks) if t[0].isalnum()])
-        if len(word_slots) < MIN_WORDS:
+        # Each whitespace-separated piece moves whole, with the punctuation stuck to it ("std,",
+        # "(max", "1/(1+e^-x)"), as a scrambler moves them: kept in place, the punctuation
+        # would make a scrambled sentence look likelier than its own shuffles.
+        pieces = [n for n in (len(tokens(p)) for p in sentence.split()) if n]
+        if len(pieces) < MIN_WORDS or sum(t[0].isalnum() for t in tokens(sentence)) < MIN_WORDS:
             return None
         tables = self._tables
         sequence = tables.ids(classes(sentence, self.common))
-        # Words move, punctuation stays where it was, as a scrambler would leave it.
+        piece_of = np.repeat(np.arange(len(pieces)), pieces)
         rng = np.random.default_rng(zlib.crc32(sentence.encode()))
-        variants = np.tile(sequence, (SHUFFLES + 1, 1))
-        variants[1:, word_slots] = rng.permuted(variants[1:, word_slots], axis=1)
+        # A random key per piece, and the tokens of a piece kept in their order by a tiny step.
+        keys = rng.random((SHUFFLES, len(pieces)))[:, piece_of] + 1e-9 * np.arange(len(sequence))
+        variants = np.vstack([sequence, sequence[np.argsort(keys, axis=1)]])
         scores = tables.log_probs(variants)
         shuffled = scores[1:]
         return float((scores[0] - shuffled.mean()) / max(float(shuffled.std()), 0.02))
