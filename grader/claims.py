@@ -361,6 +361,32 @@ _QUANTITY = {
 }
 
 
+_COPULAS = frozenset({"is", "are", "was", "were", "be", "becomes", "become", "gets", "get"})
+
+
+def _predicated(tokens: list[str], at: int) -> bool:
+    """Is the side named at `at` said of the clause's subject ("when it is too high"), rather
+    than only mentioned ("the activations stored during the forward pass")?"""
+    return at > 0 and tokens[at - 1] in _COPULAS
+
+
+def _part_start(text: str, at: int) -> int | None:
+    """Where the part of the text that holds word `at` starts, when that part is a statement
+    of its own, set off by a comma, semicolon or colon: the word opens it ("too high
+    overshoots, too low crawls") or it ends the text ("near zero means vanishing, spikes
+    mean exploding"). An aside in the middle ("deep learning, a kind of machine learning,
+    uses ...") is not one, nor is a bare item of a keyword list ("..., recurrent, ...")."""
+    parts = [words(p) for p in re.split(r"[,;:]", text)]
+    start = 0
+    for n, part in enumerate(parts):
+        if start <= at < start + len(part):
+            opens = at < start + 3 or n == len(parts) - 1
+            stated = any(w in FUNCTION_WORDS for w in part)
+            return start if opens and stated and n > 0 else None
+        start += len(part)
+    return None
+
+
 def _descriptors(tokens: list[str], sides: frozenset[str], topic: frozenset[str]) -> set[str]:
     """What some words say of the side they name: their stems, less the sides, the question's
     words and function words, with quantities grouped."""
@@ -369,12 +395,25 @@ def _descriptors(tokens: list[str], sides: frozenset[str], topic: frozenset[str]
         for i, w in enumerate(tokens)
         if (w not in FUNCTION_WORDS or stem(w) in _QUANTITY) and not _pronoun_one(tokens, i)
     ]
-    return {_QUANTITY.get(s, s) for s in kept} - sides - topic
+    # The sides' own words are dropped before quantities are grouped: "too low" names a
+    # side, it says nothing of it.
+    return {_QUANTITY.get(s, s) for s in map(_adjective, kept) if s not in sides | topic}
+
+
+def _adjective(stem_: str) -> str:
+    """The adjective under an adverb's stem the stemmer keeps ("slowli" -> "slow"), so
+    "converges slowly" and "training is slow" say the same of a side."""
+    return stem_[:-2] if stem_.endswith("li") and len(stem_) > 5 else stem_
 
 
 def _pronoun_one(tokens: list[str], i: int) -> bool:
-    """ "one" standing for a thing, not counting one ("a network is one with many layers")."""
-    return tokens[i] == "one" and (i + 1 == len(tokens) or tokens[i + 1] in FUNCTION_WORDS)
+    """ "one" standing for a thing, not counting one ("a network is one with many layers",
+    "a large one makes ...")."""
+    return tokens[i] == "one" and (
+        i + 1 == len(tokens)
+        or tokens[i + 1] in FUNCTION_WORDS
+        or (i > 0 and tokens[i - 1] not in FUNCTION_WORDS)
+    )
 
 
 def roles_swapped(
@@ -382,6 +421,7 @@ def roles_swapped(
     statement: str,
     pairs: tuple[Pair, ...],
     topic: frozenset[str] = frozenset(),
+    phrasings: tuple[str, ...] = (),
 ) -> bool:
     """Does the sentence say of one side of a compared pair what the statement says of the
     other ("a shallow network has many hidden layers", "multi-class problems have several
@@ -390,10 +430,16 @@ def roles_swapped(
     Each clause is about the side it names alone. What the sentence's clauses say of each
     side (their other words) is compared with what the statement's clauses say of the same
     side and of the other one; the roles are swapped when the crossed reading shares more.
+    Where the statement speaks of one side only, its other `phrasings` (a key point's
+    synonyms: "loss blows up" for "diverges") say more of that side.
     """
     for side_a, side_b in pairs:
         said = _said_of(sentence, side_a, side_b, topic)
         meant = _said_of(statement, side_a, side_b, topic)
+        if bool(meant[0]) != bool(meant[1]) and phrasings:
+            sides = side_a.stems | side_b.stems
+            more = _descriptors(words(" ".join(phrasings)), sides, topic)
+            meant = (meant[0] | more, meant[1]) if meant[0] else (meant[0], meant[1] | more)
         # What the statement says of both sides tells them apart no more than the sides do.
         common = meant[0] & meant[1]
         meant = (meant[0] - common, meant[1] - common)
@@ -404,7 +450,9 @@ def roles_swapped(
     return False
 
 
-_NEW_SUBJECT = frozenset({"and", "while", "whereas", "but", "yet", "though"})
+_NEW_SUBJECT = frozenset(
+    {"and", "while", "whereas", "but", "yet", "though", "because", "since", "so", "if", "when"}
+)
 _PRONOUNS = frozenset({"it", "they"})
 ROLE_MARGIN = 2
 """How many more words the crossed reading must share than the straight one: a single shared
@@ -434,13 +482,16 @@ def _said_of(
             at = at_a if at_b is None else at_b
             # "it computes the gradients ... stored during the forward pass": the pronoun
             # goes on with the side before; the side named later is only mentioned.
-            if last is not None and set(tokens[:at]) & _PRONOUNS:
+            if last is not None and set(tokens[:at]) & _PRONOUNS and not _predicated(tokens, at):
                 named = last
             found[named].update(_descriptors(tokens, sides, topic))
             last = named
             continue
         cut = max(at_a, at_b)
-        if not set(tokens[max(0, cut - 3) : cut]) & _NEW_SUBJECT:
+        part = _part_start(clause.text, cut)
+        if part is not None and part > min(at_a, at_b):
+            cut = part
+        elif not set(tokens[max(0, cut - 3) : cut]) & _NEW_SUBJECT:
             # "Deep learning is machine learning with many layers": the first side is the
             # subject and the whole clause speaks of it.
             last = 0 if at_a < at_b else 1

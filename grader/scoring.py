@@ -431,7 +431,8 @@ class Scorer:
             statement = key_points[j].statement
             flipped[i, j] = contradicts(sentences[i], statement, topic, prepared.contrasts)
             flipped[i, j] |= any(
-                roles_swapped(part, statement, prepared.contrasts, topic) for part in role_parts[i]
+                roles_swapped(part, statement, prepared.contrasts, topic, key_points[j].synonyms)
+                for part in role_parts[i]
             )
         earned = np.where(flipped, 0.0, credit)
 

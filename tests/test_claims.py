@@ -155,6 +155,69 @@ def test_swapped_roles_are_found_by_what_each_side_is_said_to_be(
     assert roles_swapped(sentence, statement, pairs) is swapped
 
 
+RATE = ((Side.parse("too high|high|large"), Side.parse("too low|low|small")),)
+TOO_LOW = "A learning rate that is too low makes training converge very slowly."
+TOO_HIGH = "A learning rate that is too high overshoots the minimum, so the loss diverges."
+BIAS_WEIGHT = ((Side.parse("bias|biases"), Side.parse("weight|weights")),)
+BIASES_FINE = "Zero biases are fine, because the random weights already break the symmetry."
+TOPIC = frozenset({"learn", "rate"})  # the question's words, as the scorer hands them over
+
+
+@pytest.mark.parametrize(
+    ("sentence", "statement", "pairs", "swapped"),
+    [
+        (  # parts set off by commas each speak of the side that opens them
+            "Too high overshoots and diverges, too low converges very slowly.",
+            TOO_LOW,
+            RATE,
+            False,
+        ),
+        ("Too high converges slowly, too low overshoots and diverges.", TOO_LOW, RATE, True),
+        (  # "slowly" and "slow" say the same; "too low" names a side, it is no quantity
+            "A high learning rate makes training slow, while a very low one makes it diverge.",
+            TOO_LOW,
+            RATE,
+            True,
+        ),
+        (  # "when it is too high": the side is said of "it", not only mentioned
+            "When the rate is too low the loss diverges, and when it is too high training is slow.",
+            TOO_LOW,
+            RATE,
+            True,
+        ),
+        (  # a last part speaks of the side it names, even at its end
+            "A small rate means slow training, a large rate means the loss diverges.",
+            TOO_LOW,
+            RATE,
+            False,
+        ),
+        (  # "because" opens a statement about the other side
+            "All biases can be zero, it is no problem because weights are random and break "
+            "symmetry.",
+            BIASES_FINE,
+            BIAS_WEIGHT,
+            False,
+        ),
+        (  # a bare keyword item is not a statement of its own
+            "weights, bias, zero, symmetry, random",
+            BIASES_FINE,
+            BIAS_WEIGHT,
+            False,
+        ),
+    ],
+)
+def test_the_parts_of_a_sentence_speak_of_the_side_they_name(sentence, statement, pairs, swapped):
+    assert roles_swapped(sentence, statement, pairs, TOPIC) is swapped
+
+
+def test_a_points_other_phrasings_say_more_of_its_side():
+    # "jump around and blow up" shares no word with "overshoots ... diverges", but the key
+    # point's synonyms have "blows up": said of the small rate, the roles are swapped.
+    sentence = "A small learning rate makes the loss jump around and blow up."
+    assert not roles_swapped(sentence, TOO_HIGH, RATE, TOPIC)
+    assert roles_swapped(sentence, TOO_HIGH, RATE, TOPIC, ("loss blows up", "bounces around"))
+
+
 def test_a_side_is_named_by_a_whole_phrase():
     batch = Side.parse("batch gradient descent|batch GD")
     assert batch.first("The gradient is averaged over the data.") is None
