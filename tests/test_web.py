@@ -220,7 +220,9 @@ def test_practice_in_a_browser_tab(served, browser, tmp_path):
     keys.send_keys(Keys.ENTER)
     time.sleep(1.5)
     keys.send_keys(ANSWER)
-    time.sleep(0.5)
+    # Every key must have reached the app before the answer is submitted: on a busy machine
+    # the terminal lags behind the keyboard.
+    wait_for(browser, r"from raw\s+data\.", 60)
     ActionChains(browser).key_down(Keys.CONTROL).send_keys("s").key_up(Keys.CONTROL).perform()
     # Loading the model in the served app takes most of this; a busy machine, minutes.
     wait_for(browser, r"\d+(\.\d+)? / 100", 300)
