@@ -313,6 +313,22 @@ def contradicts(
     return polarity_flipped(best.text, statement, asserted or statement, topic)
 
 
+_ASIDE = re.compile(r"\s*\([^()]*\)")
+
+
+def asserted_words(sentence: str, claim: str, pairs: tuple[Pair, ...] = ()) -> set[str]:
+    """The content stems of the sentence's clauses that could assert `claim`: main clauses,
+    not about the other side of a compared pair ("softmax for classes, while a linear
+    output is used for regression": "regression" is said of the linear output). An aside in
+    brackets is left out, so "a linear (identity) output" stays one clause."""
+    return {
+        s
+        for c in clauses(_ASIDE.sub("", sentence))
+        if c.asserting and not _about_other_side(c.text, claim, pairs)
+        for s in content_stems(c.text)
+    }
+
+
 def _about_other_side(text: str, statement: str, pairs: tuple[Pair, ...]) -> bool:
     """The text names only one side of a pair, and the statement only the other."""
     for side_a, side_b in pairs:

@@ -33,7 +33,15 @@ from grader import confidence, verdict, word_order
 from grader.ahead import prepared_ahead
 from grader.answers import FLAG_TEXT, check_answer, picked_option
 from grader.bank import Bank
-from grader.claims import Pair, Side, asserts, contradicts, negate, roles_swapped
+from grader.claims import (
+    Pair,
+    Side,
+    asserted_words,
+    asserts,
+    contradicts,
+    negate,
+    roles_swapped,
+)
 from grader.embedding import Embedder
 from grader.lexicon import Lexicon
 from grader.models import MisconceptionHit, PointResult, Question, Result
@@ -41,6 +49,7 @@ from grader.patterns import Pattern
 from grader.text import (
     content_stems,
     split_sentences,
+    stem,
     words,
 )
 from grader.word_order import function_word_ratio
@@ -505,7 +514,9 @@ class Scorer:
                 )
                 by_meaning = (
                     sims[i, j] >= bar[i]
-                    and bool(prepared.distinctive[j] & set(content_stems(sentence)))
+                    and bool(
+                        prepared.distinctive[j] & asserted_words(sentence, wrong.statement, pairs)
+                    )
                     and not contradicts(sentence, wrong.statement, topic, pairs)
                     and asserts(sentence, wrong.statement, None, topic, pairs)
                 )
@@ -617,13 +628,18 @@ def _essential_margins(points: list[PointResult]) -> dict[str, float]:
 
 
 def _distinctive_words(question: Question) -> list[set[str]]:
-    """Each misconception's content stems less the question's and the key points'."""
+    """Each misconception's content stems less the question's and the key points', and less
+    the verbs any claim may use ("used", "makes"), where it has other words."""
     rubric = question.rubric
     if rubric is None:
         return []
     shared = set(content_stems(question.question))
     shared |= {s for p in rubric.key_points for s in content_stems(p.statement)}
-    return [set(content_stems(m.statement)) - shared for m in rubric.misconceptions]
+    found = [set(content_stems(m.statement)) - shared for m in rubric.misconceptions]
+    return [own - _GENERIC_VERBS or own for own in found]
+
+
+_GENERIC_VERBS = frozenset(stem(w) for w in ("use", "make", "give", "take", "get", "have", "do"))
 
 
 def _statements(question: Question, which: str = "both") -> list[str]:

@@ -9,6 +9,7 @@ import pytest
 
 from grader.claims import (
     Side,
+    asserted_words,
     asserts,
     clauses,
     contradicts,
@@ -318,3 +319,14 @@ def test_a_denial_that_meets_the_point_only_in_the_question_words_is_about_else(
 ):
     topic = frozenset(content_stems(question))
     assert contradicts(sentence, statement, topic) is opposite
+
+
+def test_asserted_words_leave_out_clauses_about_the_other_side():
+    pairs = ((Side.parse("softmax"), Side.parse("linear|identity")),)
+    claim = "Softmax is used in the output layer of every network, including regression models."
+    sentence = (
+        "Softmax gives class probabilities, while a linear (identity) output serves regression."
+    )
+    found = asserted_words(sentence, claim, pairs)
+    assert "probabl" in found and "regress" not in found
+    assert "regress" in asserted_words(sentence, claim)  # with no pair, every main clause counts

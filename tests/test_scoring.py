@@ -207,6 +207,38 @@ def test_a_short_non_native_sentence_is_not_taken_for_word_salad(scorer, monkeyp
     ].sentence != sentence
 
 
+@pytest.mark.parametrize(
+    ("sentence", "fined"),
+    [
+        (
+            "Softmax maps the output logits to a probability distribution over classes, and a "
+            "linear (identity) activation is used for regression outputs.",
+            False,
+        ),
+        (
+            "Softmax gives class probabilities at the output of a classifier, while a regression "
+            "model uses a linear (identity) output.",
+            False,
+        ),
+        (
+            "Softmax is used at the output of practically every network, regression models "
+            "included.",
+            True,
+        ),
+        (
+            "Softmax is also the right output for regression models, as in every other deep "
+            "network.",
+            True,
+        ),
+    ],
+)
+def test_a_misconceptions_own_words_must_be_said_of_its_subject(scorer, sentence, fined):
+    # "regression" is what tells softmax-everywhere from a right answer; said of the linear
+    # output it is no claim about softmax, and "used" is a verb any claim may use.
+    result = scorer.score("activation-functions-types", sentence)
+    assert ("softmax-everywhere" in {m.id for m in result.misconceptions}) is fined
+
+
 def test_a_missing_essential_point_fails_and_says_which(scorer):
     result = scorer.score(
         "dropout",
