@@ -22,7 +22,15 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from grader.text import content_stems, is_negation, normalise, polarity_flipped, stem, words
+from grader.text import (
+    content_stems,
+    is_negation,
+    negated_stems,
+    normalise,
+    polarity_flipped,
+    stem,
+    words,
+)
 from grader.word_order import FUNCTION_WORDS
 
 # Markers that open a clause, by the role the clause they open plays.
@@ -372,9 +380,18 @@ def negate(statement: str) -> str:
 # Words that say how many or how much, grouped so that "single" meets "one" and "many" meets
 # "several" when what a sentence says of each side is compared with what a point says.
 _QUANTITY = {
-    **dict.fromkeys(("one", "singl", "onli", "few", "less", "fewer", "small", "low"), "LITTLE"),
-    **dict.fromkeys(("mani", "sever", "multipl", "more", "lot", "larg", "high", "huge"), "MUCH"),
+    **dict.fromkeys(
+        ("one", "single", "only", "few", "less", "fewer", "small", "smaller", "low", "lower"),
+        "LITTLE",
+    ),
+    **dict.fromkeys(
+        ("many", "several", "multiple", "more", "lots", "large", "larger", "high", "higher"),
+        "MUCH",
+    ),
+    **dict.fromkeys(("lot", "huge"), "MUCH"),
 }
+"""Words of quantity, grouped: by the word, not its stem, since "multiplications" shares the
+stem of "multiple"."""
 
 
 _COPULAS = frozenset({"is", "are", "was", "were", "be", "becomes", "become", "gets", "get"})
@@ -405,15 +422,19 @@ def _part_start(text: str, at: int) -> int | None:
 
 def _descriptors(tokens: list[str], sides: frozenset[str], topic: frozenset[str]) -> set[str]:
     """What some words say of the side they name: their stems, less the sides, the question's
-    words and function words, with quantities grouped."""
+    words, function words and what is denied ("a tree is not a linear model" does not call
+    the tree linear), with quantities grouped."""
+    denied = negated_stems(" ".join(tokens))
     kept = [
-        stem(w)
+        w
         for i, w in enumerate(tokens)
-        if (w not in FUNCTION_WORDS or stem(w) in _QUANTITY) and not _pronoun_one(tokens, i)
+        if (w not in FUNCTION_WORDS or w in _QUANTITY)
+        and not _pronoun_one(tokens, i)
+        and stem(w) not in denied | sides | topic
     ]
     # The sides' own words are dropped before quantities are grouped: "too low" names a
     # side, it says nothing of it.
-    return {_QUANTITY.get(s, s) for s in map(_adjective, kept) if s not in sides | topic}
+    return {_QUANTITY.get(w) or _adjective(stem(w)) for w in kept}
 
 
 def _adjective(stem_: str) -> str:
@@ -469,7 +490,7 @@ def roles_swapped(
 _NEW_SUBJECT = frozenset(
     {"and", "while", "whereas", "but", "yet", "though", "because", "since", "so", "if", "when"}
 )
-_PRONOUNS = frozenset({"it", "they"})
+_PRONOUNS = frozenset({"it", "its", "they", "their"})
 ROLE_MARGIN = 2
 """How many more words the crossed reading must share than the straight one: a single shared
 word ("update") is too weak a sign that roles were swapped."""
@@ -492,6 +513,10 @@ def _said_of(
         stems = [stem(w) for w in tokens]
         at_a, at_b = side_a.first_in(stems), side_b.first_in(stems)
         if at_a is None and at_b is None:
+            # "..., so it is purely linear": a clause opened by a pronoun goes on speaking of
+            # the side the one before spoke of.
+            if last is not None and set(tokens[:3]) & _PRONOUNS:
+                found[last].update(_descriptors(tokens, sides, topic))
             continue
         if at_a is None or at_b is None:
             named = 0 if at_b is None else 1

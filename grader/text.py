@@ -286,6 +286,11 @@ def _polarity(text: str) -> tuple[set[str], set[str], bool, set[str]]:
     return negated - plain, negated | plain, denies, direct
 
 
+def negated_stems(text: str) -> set[str]:
+    """The stems a text uses only under a negation ("is not a linear model": linear, model)."""
+    return _polarity(text)[0]
+
+
 def polarity_flipped(
     sentence: str, statement: str, asserted: str | None = None, topic: frozenset[str] = frozenset()
 ) -> bool:

@@ -330,3 +330,28 @@ def test_asserted_words_leave_out_clauses_about_the_other_side():
     found = asserted_words(sentence, claim, pairs)
     assert "probabl" in found and "regress" not in found
     assert "regress" in asserted_words(sentence, claim)  # with no pair, every main clause counts
+
+
+NET_TREE = ((Side.parse("neural network|network"), Side.parse("decision tree|tree")),)
+NET_LINEAR = "A two-layer network without activations is just a linear model."
+
+
+@pytest.mark.parametrize(
+    ("sentence", "swapped"),
+    [
+        # A clause opened by a pronoun goes on speaking of the side named before it.
+        ("The decision tree draws one straight boundary, so it is just a linear model.", True),
+        # What is denied of a side is not said of it.
+        ("A shallow decision tree is not a linear model; its splits are piecewise.", False),
+    ],
+)
+def test_pronouns_go_on_and_denials_say_nothing_of_a_side(sentence, swapped):
+    assert roles_swapped(sentence, NET_LINEAR, NET_TREE) is swapped
+
+
+def test_a_word_of_quantity_is_the_word_not_its_stem():
+    # "multiplications" shares the stem of "multiple" but counts nothing.
+    pairs = ((Side.parse("vanishing"), Side.parse("exploding")),)
+    statement = "Exploding gradients grow very large, so the loss overflows."
+    sentence = "Gradients vanish far from the loss, at the end of a chain of multiplications."
+    assert not roles_swapped(sentence, statement, pairs)
