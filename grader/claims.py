@@ -19,6 +19,7 @@ Pure text rules, no model: the scorer decides with them which matches count.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -279,7 +280,12 @@ def _clause_asserts(
     said = clause.text[:end] + _main_part(clause.text[end:])
     if negation_count(said) % 2 != negation_count(_main_part(claim)) % 2:
         return False
-    if _foreign_subject(sentence[clause.start : span[0]], claim_stems, topic):
+    # A side the claim names is its subject under any of its names ("final layers" for a
+    # claim about the "last layers").
+    named = {
+        s for pair in pairs for side in pair if side.first(claim) is not None for s in side.stems
+    }
+    if _foreign_subject(sentence[clause.start : span[0]], claim_stems | named, topic):
         return False
     return not _about_other_side(clause.text, claim, pairs)
 
@@ -470,9 +476,37 @@ def roles_swapped(
     Where the statement speaks of one side only, its other `phrasings` (a key point's
     synonyms: "loss blows up" for "diverges") say more of that side.
     """
+    return any(
+        crossed >= same + ROLE_MARGIN
+        for same, crossed, _ in _readings(sentence, statement, pairs, topic, phrasings)
+    )
+
+
+def roles_agree(
+    sentence: str, statement: str, pairs: tuple[Pair, ...], topic: frozenset[str] = frozenset()
+) -> bool:
+    """Does the sentence say of both sides of a pair what the statement says of each ("the
+    last layers are general and the first ones task-specific", for a misconception that
+    swaps the two)? Only a statement and a sentence that speak of both sides can."""
+    return any(
+        both and same >= crossed + ROLE_MARGIN
+        for same, crossed, both in _readings(sentence, statement, pairs, topic)
+    )
+
+
+def _readings(
+    sentence: str,
+    statement: str,
+    pairs: tuple[Pair, ...],
+    topic: frozenset[str],
+    phrasings: tuple[str, ...] = (),
+) -> Iterator[tuple[int, int, bool]]:
+    """Per pair: the words the sentence and the statement share side by side, crossed, and
+    whether both speak of both sides."""
     for side_a, side_b in pairs:
         said = _said_of(sentence, side_a, side_b, topic)
         meant = _said_of(statement, side_a, side_b, topic)
+        both = all(said) and all(meant)
         if bool(meant[0]) != bool(meant[1]) and phrasings:
             sides = side_a.stems | side_b.stems
             more = _descriptors(words(" ".join(phrasings)), sides, topic)
@@ -482,15 +516,14 @@ def roles_swapped(
         meant = (meant[0] - common, meant[1] - common)
         same = len(said[0] & meant[0]) + len(said[1] & meant[1])
         crossed = len(said[0] & meant[1]) + len(said[1] & meant[0])
-        if crossed >= same + ROLE_MARGIN:
-            return True
-    return False
+        yield same, crossed, both
 
 
 _NEW_SUBJECT = frozenset(
     {"and", "while", "whereas", "but", "yet", "though", "because", "since", "so", "if", "when"}
 )
-_PRONOUNS = frozenset({"it", "its", "they", "their"})
+_PRONOUNS = frozenset({"it", "they"})
+_POSSESSIVES = frozenset({"its", "their"})
 ROLE_MARGIN = 2
 """How many more words the crossed reading must share than the straight one: a single shared
 word ("update") is too weak a sign that roles were swapped."""
@@ -515,7 +548,7 @@ def _said_of(
         if at_a is None and at_b is None:
             # "..., so it is purely linear": a clause opened by a pronoun goes on speaking of
             # the side the one before spoke of.
-            if last is not None and set(tokens[:3]) & _PRONOUNS:
+            if last is not None and set(tokens[:3]) & (_PRONOUNS | _POSSESSIVES):
                 found[last].update(_descriptors(tokens, sides, topic))
             continue
         if at_a is None or at_b is None:

@@ -40,6 +40,7 @@ from grader.claims import (
     asserts,
     contradicts,
     negate,
+    roles_agree,
     roles_swapped,
 )
 from grader.embedding import Embedder
@@ -133,6 +134,9 @@ class _Prepared:
     lexicon: Lexicon | None
     reference_words: list[list[str]]
     contrasts: tuple[Pair, ...]
+    swapped_points: list[bool]
+    """Per misconception, whether it says of two compared things what a key point says of the
+    other ("the last layers learn general features, the first ones task-specific")."""
 
 
 def demote(vectors: np.ndarray, direction: np.ndarray) -> np.ndarray:
@@ -179,6 +183,7 @@ class Scorer:
         for q in todo:
             rubric = q.rubric
             q_vec = self.embedder.encode([q.question])[0]
+            topic = frozenset(content_stems(q.question))
             self._prepared[q.id] = _Prepared(
                 question=q_vec,
                 references=demote(self.embedder.encode(q.references), q_vec),
@@ -187,7 +192,7 @@ class Scorer:
                 denials=demote(
                     self.embedder.encode([negate(t) for t in _statements(q, "wrong")]), q_vec
                 ),
-                question_terms=set(content_stems(q.question)),
+                question_terms=set(topic),
                 wrong_patterns=[
                     [Pattern.compile(p) for p in m.patterns]
                     for m in (rubric.misconceptions if rubric else [])
@@ -195,9 +200,14 @@ class Scorer:
                 distinctive=_distinctive_words(q),
                 lexicon=Lexicon(rubric.key_points) if rubric else None,
                 reference_words=[words(r) for r in q.references],
-                contrasts=tuple(
-                    (Side.parse(a), Side.parse(b)) for a, b in (rubric.contrasts if rubric else [])
-                ),
+                contrasts=(contrasts := _contrasts(q)),
+                swapped_points=[
+                    any(
+                        roles_swapped(m.statement, p.statement, contrasts, topic)
+                        for p in rubric.key_points
+                    )
+                    for m in (rubric.misconceptions if rubric else [])
+                ],
             )
 
     # ------------------------------------------------------------ public API
@@ -519,8 +529,17 @@ class Scorer:
                     )
                     and not contradicts(sentence, wrong.statement, topic, pairs)
                     and asserts(sentence, wrong.statement, None, topic, pairs)
+                    # The model hardly tells "first general, last specific" from its swap.
+                    and not roles_swapped(sentence, wrong.statement, pairs, topic)
                 )
-                if by_pattern or by_meaning:
+                # A misconception that swaps what a key point says of two compared things
+                # is stated by a sentence that says the same of each of them.
+                by_roles = (
+                    prepared.swapped_points[j]
+                    and roles_agree(sentence, wrong.statement, pairs, topic)
+                    and asserts(sentence, wrong.statement, None, topic, pairs)
+                )
+                if by_pattern or by_meaning or by_roles:
                     hits.append(
                         MisconceptionHit(wrong.id, wrong.statement, wrong.penalty, sentence, int(i))
                     )
@@ -625,6 +644,12 @@ def _essential_margins(points: list[PointResult]) -> dict[str, float]:
         and p.status != "contradicted"
         and (p.status != "missing") == (p.similarity >= POINT_PARTIAL)
     }
+
+
+def _contrasts(question: Question) -> tuple[Pair, ...]:
+    """The pairs of things the question compares, as its rubric names them."""
+    rubric = question.rubric
+    return tuple((Side.parse(a), Side.parse(b)) for a, b in (rubric.contrasts if rubric else []))
 
 
 def _distinctive_words(question: Question) -> list[set[str]]:

@@ -15,6 +15,7 @@ from grader.claims import (
     contradicts,
     negate,
     negation_count,
+    roles_agree,
     roles_swapped,
 )
 from grader.text import content_stems
@@ -355,3 +356,36 @@ def test_a_word_of_quantity_is_the_word_not_its_stem():
     statement = "Exploding gradients grow very large, so the loss overflows."
     sentence = "Gradients vanish far from the loss, at the end of a chain of multiplications."
     assert not roles_swapped(sentence, statement, pairs)
+
+
+LAYERS_EARLY_LATE = (
+    (
+        Side.parse("early layers|first layers"),
+        Side.parse("last layers|final layers"),
+    ),
+)
+LATE_GENERAL = (
+    "The last layers learn general features such as edges, and the first layers are specific."
+)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "agree"),
+    [
+        (
+            "Its final layers hold general features like edges, while its first layers are "
+            "specific.",
+            True,
+        ),
+        # "its" before a side belongs to the side's name: the clause speaks of the final layers.
+        (
+            "Its first layers hold general features like edges, while its final layers are "
+            "specific.",
+            False,
+        ),
+        # Speaking of one side only, a sentence cannot agree on both.
+        ("The final layers hold general features like edges.", False),
+    ],
+)
+def test_roles_agree_when_each_side_is_said_to_be_what_the_statement_says(sentence, agree):
+    assert roles_agree(sentence, LATE_GENERAL, LAYERS_EARLY_LATE) is agree

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from benchmarks.gaming import FILLER, GAMING_KINDS, gaming_answers
@@ -239,6 +241,20 @@ def test_a_misconceptions_own_words_must_be_said_of_its_subject(scorer, sentence
     assert ("softmax-everywhere" in {m.id for m in result.misconceptions}) is fined
 
 
+def test_a_misconception_that_swaps_two_sides_is_found_by_what_each_side_is_said_to_be(scorer):
+    # The model hardly tells these two apart; what is said of each layer does.
+    swapped = (
+        "Transfer learning reuses a pretrained model. The final layers hold the most general "
+        "features and stay frozen, while the first layers are task-specific and get replaced."
+    )
+    right = swapped.replace("final", "FIRST").replace("first", "final").replace("FIRST", "first")
+    assert "late-layers-general" in {
+        m.id for m in scorer.score("transfer-learning", swapped).misconceptions
+    }
+    result = scorer.score("transfer-learning", right)
+    assert not result.misconceptions and result.passed
+
+
 def test_a_missing_essential_point_fails_and_says_which(scorer):
     result = scorer.score(
         "dropout",
@@ -269,12 +285,20 @@ def test_a_list_answers_a_question_that_asks_for_one(scorer, bank):
     # Elsewhere the same shape is still a keyword list, and shuffled prose is still prose.
     other = scorer.score("dropout", "Dropout, random units, training, overfitting, ensembles.")
     assert "keyword_list" in other.flags and not other.passed
-    shuffled = scorer.score(
-        "types-of-deep-neural-networks",
-        "Images convolutional for networks are used, and sequences networks recurrent "
-        "handle the, while layers fully connected feed-forward through data pass one way.",
+    prose = (
+        "Convolutional networks are used for images, recurrent networks handle sequences, and "
+        "in fully connected feed-forward networks the data pass through the layers one way."
     )
-    assert not shuffled.passed
+    assert scorer.score("types-of-deep-neural-networks", prose).passed
+    scrambles = []
+    for seed in range(8):
+        pieces = prose.rstrip(".").split()
+        random.Random(seed).shuffle(pieces)
+        scrambles.append(("types-of-deep-neural-networks", " ".join(pieces).rstrip(",") + "."))
+    results = scorer.score_many(scrambles)
+    # One sentence is thin evidence of word order: now and then a shuffle reads as ordered.
+    assert sum("shuffled_words" in r.flags for r in results) >= 6
+    assert sum(r.passed for r in results) <= 1
 
 
 def test_an_enumeration_naming_both_compared_sides_swaps_no_roles(scorer):
