@@ -391,10 +391,21 @@ _QUANTITY = {
         "LITTLE",
     ),
     **dict.fromkeys(
-        ("many", "several", "multiple", "more", "lots", "large", "larger", "high", "higher"),
+        (
+            "many",
+            "several",
+            "multiple",
+            "more",
+            "lot",
+            "lots",
+            "large",
+            "larger",
+            "high",
+            "higher",
+            "huge",
+        ),
         "MUCH",
     ),
-    **dict.fromkeys(("lot", "huge"), "MUCH"),
 }
 """Words of quantity, grouped: by the word, not its stem, since "multiplications" shares the
 stem of "multiple"."""
