@@ -6,6 +6,7 @@ import random
 
 import pytest
 
+from benchmarks.adversarial import shuffle_sentences
 from benchmarks.gaming import FILLER, GAMING_KINDS, gaming_answers
 from grader import scoring
 from grader.answers import check_answer
@@ -290,11 +291,10 @@ def test_a_list_answers_a_question_that_asks_for_one(scorer, bank):
         "in fully connected feed-forward networks the data pass through the layers one way."
     )
     assert scorer.score("types-of-deep-neural-networks", prose).passed
-    scrambles = []
-    for seed in range(8):
-        pieces = prose.rstrip(".").split()
-        random.Random(seed).shuffle(pieces)
-        scrambles.append(("types-of-deep-neural-networks", " ".join(pieces).rstrip(",") + "."))
+    scrambles = [
+        ("types-of-deep-neural-networks", shuffle_sentences(prose, random.Random(seed)))
+        for seed in range(8)
+    ]
     results = scorer.score_many(scrambles)
     # One sentence is thin evidence of word order: now and then a shuffle reads as ordered.
     assert sum("shuffled_words" in r.flags for r in results) >= 6
