@@ -244,6 +244,8 @@ def asserts(
     assert a claim made of the other.
     """
     claim_stems = set(content_stems(claim))
+    if _hedges_universal(sentence, claim):
+        return False
     if span is not None:
         clause = clause_at(sentence, span[0])
         return span[1] <= clause.end + 1 and _clause_asserts(
@@ -252,7 +254,7 @@ def asserts(
     wanted = claim_stems - topic or claim_stems
     speaking = [
         (clause, start)
-        for clause in clauses(sentence)
+        for clause in _claim_clauses(sentence, claim, topic, pairs)
         if (start := _first_word_in(sentence, clause, wanted)) is not None
     ]
     return bool(speaking) and all(
@@ -282,12 +284,17 @@ def _clause_asserts(
         return False
     # A side the claim names is its subject under any of its names ("final layers" for a
     # claim about the "last layers").
-    named = {
-        s for pair in pairs for side in pair if side.first(claim) is not None for s in side.stems
-    }
-    if _foreign_subject(sentence[clause.start : span[0]], claim_stems | named, topic):
+    subject = claim_stems | _named(claim, pairs)
+    if _foreign_subject(sentence[clause.start : span[0]], subject, topic):
         return False
     return not _about_other_side(clause.text, claim, pairs)
+
+
+def _named(claim: str, pairs: tuple[Pair, ...]) -> set[str]:
+    """The stems of every name of each side the claim names."""
+    return {
+        s for pair in pairs for side in pair if side.first(claim) is not None for s in side.stems
+    }
 
 
 def _foreign_subject(prefix: str, claim_stems: set[str], topic: frozenset[str]) -> bool:
@@ -323,24 +330,93 @@ def contradicts(
     if not candidates:
         return False
     best = max(candidates, key=lambda c: len(wanted & set(content_stems(c.text))))
+    if _COUNTERFACTUAL.search(best.text):
+        return False  # "features in different units would otherwise dominate": the case without
     asserted = " ".join(c.text for c in clauses(statement) if c.role == "main")
     return polarity_flipped(best.text, statement, asserted or statement, topic)
 
 
+_COUNTERFACTUAL = re.compile(r"\b(?:otherwise|or else)\b", re.IGNORECASE)
 _ASIDE = re.compile(r"\s*\([^()]*\)")
 
 
-def asserted_words(sentence: str, claim: str, pairs: tuple[Pair, ...] = ()) -> set[str]:
+def asserted_words(
+    sentence: str, claim: str, pairs: tuple[Pair, ...] = (), topic: frozenset[str] = frozenset()
+) -> set[str]:
     """The content stems of the sentence's clauses that could assert `claim`: main clauses,
     not about the other side of a compared pair ("softmax for classes, while a linear
     output is used for regression": "regression" is said of the linear output). An aside in
     brackets is left out, so "a linear (identity) output" stays one clause."""
     return {
         s
-        for c in clauses(_ASIDE.sub("", sentence))
+        for c in _claim_clauses(_ASIDE.sub("", sentence), claim, topic, pairs)
         if c.asserting and not _about_other_side(c.text, claim, pairs)
         for s in content_stems(c.text)
     }
+
+
+# A universal claim ("always", "entirely") is denied, not made, by a sentence that limits
+# what it says ("only reduces the problem", "improves accuracy up to a point").
+_UNIVERSAL = re.compile(
+    r"\b(?:always|whatever|however \w+|regardless|entirely|guarantee[sd]?|complete cure|"
+    r"every time|in all cases|no matter)\b"
+)
+_LIMITED = re.compile(
+    r"\b(?:only|just|merely|partly|partially|somewhat|can|could|may|might|sometimes|often|"
+    r"usually|typically|tends? to|depends?|depending|up to a point|to some extent|eases?|"
+    r"mitigates?|alleviates?|reduces?|helps?)\b"
+)
+
+
+def _hedges_universal(sentence: str, claim: str) -> bool:
+    """Does the sentence limit what a universal claim says everywhere, without a universal of
+    its own?"""
+    said, meant = normalise(sentence), normalise(claim)
+    return bool(_UNIVERSAL.search(meant) and _LIMITED.search(said) and not _UNIVERSAL.search(said))
+
+
+# Words that open a clause before its subject, and words that show the subject is not named
+# (a pronoun, or a phrase of place or time: "at inference every neuron is used").
+_OPENING = frozenset("whereas while but and so yet however the a an".split())
+_UNNAMED = frozenset(
+    """it they this these that those which who there here at in on during for with by from to
+    after before when if since because as once""".split()
+)
+
+
+def _subject(text: str) -> frozenset[str] | None:
+    """The stems of the words a clause opens with, up to its first function word ("removing
+    duplicate records is ..." -> remov, duplic, record): roughly its subject. None when the
+    clause opens with a pronoun or a phrase of place or time."""
+    tokens = words(text)
+    while tokens and tokens[0] in _OPENING:
+        tokens.pop(0)
+    if not tokens or tokens[0] in _UNNAMED:
+        return None
+    found = []
+    for w in tokens:
+        if w in FUNCTION_WORDS:
+            break
+        found.append(stem(w))
+    return frozenset(found) or None
+
+
+def _claim_clauses(
+    sentence: str, claim: str, topic: frozenset[str], pairs: tuple[Pair, ...]
+) -> tuple[Clause, ...]:
+    """The clauses of the sentence that may speak of the claim's subject.
+
+    Where one clause has the claim's subject as its own and another has a subject of its own
+    ("processing one example is a single step, whereas an epoch means every example is seen
+    once"), that other clause speaks of something else.
+    """
+    found = clauses(sentence)
+    own = (_subject(claim) or frozenset()) | topic
+    own |= _named(claim, pairs)
+    subjects = [_subject(c.text) for c in found]
+    if len(found) < 2 or not any(sub and sub & own for sub in subjects):
+        return found
+    return tuple(c for c, sub in zip(found, subjects) if not sub or sub & own)
 
 
 def _about_other_side(text: str, statement: str, pairs: tuple[Pair, ...]) -> bool:
@@ -435,6 +511,16 @@ def _part_start(text: str, at: int) -> int | None:
             return start if opens and stated and n > 0 else None
         start += len(part)
     return None
+
+
+_COORDINATORS = frozenset({"and", "or", "both", "either", "nor", "the", "its", "their", "a", "an"})
+
+
+def _coordinated(between: list[str], sides: frozenset[str]) -> bool:
+    """Are two sides joined as one subject ("vanishing and exploding", "its bias and its
+    variance"), given the words between where each is first named?"""
+    rest = [w for w in between if stem(w) not in sides]
+    return bool(rest) and set(rest) <= _COORDINATORS and bool(set(rest) & {"and", "or", "nor"})
 
 
 def _descriptors(tokens: list[str], sides: frozenset[str], topic: frozenset[str]) -> set[str]:
@@ -557,9 +643,10 @@ def _said_of(
         stems = [stem(w) for w in tokens]
         at_a, at_b = side_a.first_in(stems), side_b.first_in(stems)
         if at_a is None and at_b is None:
-            # "..., so it is purely linear": a clause opened by a pronoun goes on speaking of
-            # the side the one before spoke of.
-            if last is not None and set(tokens[:3]) & (_PRONOUNS | _POSSESSIVES):
+            # "..., so it is purely linear", "too low, so training crawls": a clause opened by
+            # a pronoun or by a consequence goes on speaking of the side the one before spoke of.
+            opens = set(tokens[:3]) & (_PRONOUNS | _POSSESSIVES) or tokens[:1] == ["so"]
+            if last is not None and opens:
                 found[last].update(_descriptors(tokens, sides, topic))
             continue
         if at_a is None or at_b is None:
@@ -571,6 +658,12 @@ def _said_of(
                 named = last
             found[named].update(_descriptors(tokens, sides, topic))
             last = named
+            continue
+        if _coordinated(tokens[min(at_a, at_b) + 1 : max(at_a, at_b)], sides):
+            # "vanishing and exploding gradients occur when ...": said of both alike.
+            for side in found:
+                side.update(_descriptors(tokens, sides, topic))
+            last = None
             continue
         cut = max(at_a, at_b)
         part = _part_start(clause.text, cut)

@@ -53,7 +53,7 @@ from grader.text import (
     stem,
     words,
 )
-from grader.word_order import function_word_ratio
+from grader.word_order import FUNCTION_WORDS, function_word_ratio
 
 SIM_FLOOR = 0.10
 SIM_CEILING = 0.70
@@ -525,7 +525,8 @@ class Scorer:
                 by_meaning = (
                     sims[i, j] >= bar[i]
                     and bool(
-                        prepared.distinctive[j] & asserted_words(sentence, wrong.statement, pairs)
+                        prepared.distinctive[j]
+                        & asserted_words(sentence, wrong.statement, pairs, topic)
                     )
                     and not contradicts(sentence, wrong.statement, topic, pairs)
                     and asserts(sentence, wrong.statement, None, topic, pairs)
@@ -661,7 +662,8 @@ def _distinctive_words(question: Question) -> list[set[str]]:
     shared = set(content_stems(question.question))
     shared |= {s for p in rubric.key_points for s in content_stems(p.statement)}
     found = [set(content_stems(m.statement)) - shared for m in rubric.misconceptions]
-    return [own - _GENERIC_VERBS or own for own in found]
+    # Function words ("after", "one") are no evidence of what a sentence claims.
+    return [(own - _GENERIC_VERBS or own) - FUNCTION_WORDS for own in found]
 
 
 _GENERIC_VERBS = frozenset(stem(w) for w in ("use", "make", "give", "take", "get", "have", "do"))

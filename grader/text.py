@@ -79,6 +79,12 @@ _OPPOSITES = [
     ("compress", "expand"),
     ("simple", "complex"),
     ("introduce", "remove"),
+    ("better", "worse"),
+    ("best", "worst"),
+    ("strong", "weak"),
+    ("stronger", "weaker"),
+    ("stable", "unstable"),
+    ("up", "down"),
 ]
 ANTONYMS = tuple(_OPPOSITES + [(b, a) for a, b in _OPPOSITES])
 
@@ -268,11 +274,18 @@ def _polarity(text: str) -> tuple[set[str], set[str], bool, set[str]]:
     for part in _SCOPE_END.split(_DENYING_PHRASES.sub("not", normalise(text))):
         tokens = _WORD.findall(part)
         after_negation = False
+        # "no feature dominates": a clause opened by "no" denies what its subject does, not
+        # the subject itself.
+        subject_pending = tokens[:1] == ["no"]
         for i, token in enumerate(tokens):
             if is_negation(token):
                 denies = after_negation = True
                 continue
             if token in STOP_WORDS:
+                continue
+            if subject_pending:
+                plain.add(stem(token))
+                subject_pending = after_negation = False
                 continue
             window = tokens[max(0, i - 3) : i]
             under = any(
@@ -303,10 +316,15 @@ def polarity_flipped(
     asserts nonlinearity, and a sentence keeping the network "linear" says its opposite.
     """
     neg_s, all_s, denies_s, direct_s = _polarity(sentence)
-    neg_t, all_t, denies_t, _ = _polarity(statement)
+    neg_t, all_t, denies_t, direct_t = _polarity(statement)
     # Two denials say the same thing in other words ("no exact rule for the number of
     # neurons", "no formula and no magic number"): only a denial on one side flips.
     differ = {w for w in all_s & all_t if (w in neg_s) != (w in neg_t)}
+    # Against a statement that denies, a plain sentence flips it only by affirming what is
+    # denied itself ("there is a formula"), not a word further in its reach ("no magic
+    # number" against "the number of layers is a hyperparameter").
+    if denies_t and not denies_s:
+        differ &= direct_t
     # The question's own words (`topic`, stems) are in every answer. A denial that meets the
     # statement only in them, and denies words of its own, is about something else: "it does
     # not fix vanishing gradients" (asked about gradient clipping) against "clipping guards

@@ -330,7 +330,9 @@ def test_asserted_words_leave_out_clauses_about_the_other_side():
     )
     found = asserted_words(sentence, claim, pairs)
     assert "probabl" in found and "regress" not in found
-    assert "regress" in asserted_words(sentence, claim)  # with no pair, every main clause counts
+    # A clause that goes on about the claim's subject counts.
+    sentence = "Softmax gives class probabilities, and it is used for regression too."
+    assert "regress" in asserted_words(sentence, claim, pairs)
 
 
 NET_TREE = ((Side.parse("neural network|network"), Side.parse("decision tree|tree")),)
@@ -355,7 +357,7 @@ def test_a_word_of_quantity_is_the_word_not_its_stem():
     pairs = ((Side.parse("vanishing"), Side.parse("exploding")),)
     statement = "Exploding gradients grow very large, so the loss overflows."
     sentence = "Gradients vanish far from the loss, at the end of a chain of multiplications."
-    assert not roles_swapped(sentence, statement, pairs)
+    assert not roles_swapped(sentence, statement, pairs, frozenset({"gradient"}))
 
 
 LAYERS_EARLY_LATE = (
@@ -389,3 +391,88 @@ LATE_GENERAL = (
 )
 def test_roles_agree_when_each_side_is_said_to_be_what_the_statement_says(sentence, agree):
     assert roles_agree(sentence, LATE_GENERAL, LAYERS_EARLY_LATE) is agree
+
+
+VANISH_EXPLODE = ((Side.parse("vanishing"), Side.parse("exploding")),)
+
+
+def test_two_sides_joined_as_one_subject_are_both_spoken_of():
+    statement = "Vanishing gradients shrink towards zero until the early layers stop learning."
+    sentence = (
+        "Vanishing and exploding gradients arise when repeated products shrink the signal "
+        "towards zero or blow it up, so the early layers stop learning."
+    )
+    assert not roles_swapped(sentence, statement, VANISH_EXPLODE)
+    # Said of the other side alone, the same words swap the roles.
+    swapped = "Exploding gradients shrink towards zero, so the early layers stop learning."
+    assert roles_swapped(swapped, statement, VANISH_EXPLODE)
+
+
+def test_a_consequence_goes_on_speaking_of_the_side_before_it():
+    statement = "A learning rate that is too high makes training crawl."
+    sentence = "Choose it too small and every step is minute, so training crawls for days."
+    assert roles_swapped(sentence, statement, RATE, TOPIC)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "statement"),
+    [
+        # "No feature dominates" denies the dominating, not the features.
+        (
+            "After scaling, no feature outweighs the others merely because of its units.",
+            "Every feature then has a comparable weight in distances and gradients.",
+        ),
+        # What would happen otherwise is the case without, not a denial.
+        (
+            "Features in metres and in millimetres would otherwise be on wildly different scales.",
+            "Features are brought onto comparable scales.",
+        ),
+        # Against a statement that denies, only affirming what it denies flips it.
+        (
+            "I tune the number of units like any other hyperparameter.",
+            "There is no recipe and no fixed number of units: it is tuned by experiment.",
+        ),
+    ],
+)
+def test_quantified_counterfactual_and_far_reaching_denials_do_not_contradict(sentence, statement):
+    assert not contradicts(sentence, statement)
+
+
+def test_a_denied_statement_is_still_contradicted_by_affirming_what_it_denies():
+    statement = "There is no recipe and no fixed number of units: it is tuned by experiment."
+    assert contradicts("A simple recipe gives the number of units.", statement)
+
+
+def test_better_and_worse_are_opposites():
+    statement = "Pretrained weights are a worse start than random ones."
+    assert contradicts("Pretrained weights give a far better start than random ones.", statement)
+
+
+ALWAYS = "Deeper networks are always more accurate."
+
+
+@pytest.mark.parametrize(
+    ("sentence", "asserted"),
+    [
+        ("Extra depth helps only up to a point, then accuracy can drop.", False),
+        ("Depth usually improves accuracy on large datasets.", False),
+        ("A deeper network is always more accurate, as it can fit more.", True),
+        ("Deeper networks are more accurate.", True),
+    ],
+)
+def test_a_limited_sentence_does_not_assert_a_universal_claim(sentence, asserted):
+    assert asserts(sentence, ALWAYS) is asserted
+
+
+def test_a_clause_about_another_subject_does_not_speak_for_the_claim():
+    claim = "An epoch is one pass over a single mini-batch."
+    sentence = (
+        "A single mini-batch gives one update, whereas an epoch means the whole training set "
+        "has been seen once."
+    )
+    topic = frozenset({"epoch"})
+    found = asserted_words(sentence, claim, topic=topic)
+    assert "whole" in found and "minibatch" not in found
+    # Without a clause on the claim's own subject, every clause still counts.
+    alone = asserted_words("A single mini-batch gives one update.", claim, topic=topic)
+    assert "minibatch" in alone

@@ -242,6 +242,19 @@ def test_a_misconceptions_own_words_must_be_said_of_its_subject(scorer, sentence
     assert ("softmax-everywhere" in {m.id for m in result.misconceptions}) is fined
 
 
+def test_a_misconceptions_distinctive_words_are_never_function_words(bank):
+    # "after" is all that per-example-updates says beyond its question and key points; it is
+    # no evidence that a sentence makes the claim ("after that, one update per epoch").
+    from grader.word_order import FUNCTION_WORDS
+
+    for question in bank.free_text():
+        for own in scoring._distinctive_words(question):
+            assert not own & FUNCTION_WORDS, question.id
+    batch = scoring._distinctive_words(bank.questions["batch-gradient-descent"])
+    ids = [m.id for m in bank.questions["batch-gradient-descent"].rubric.misconceptions]
+    assert batch[ids.index("per-example-updates")] == set()
+
+
 def test_a_misconception_that_swaps_two_sides_is_found_by_what_each_side_is_said_to_be(scorer):
     # The model hardly tells these two apart; what is said of each layer does.
     swapped = (
