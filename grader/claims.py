@@ -384,21 +384,21 @@ _UNNAMED = frozenset(
 )
 
 
-def _subject(text: str) -> frozenset[str] | None:
+def _subject(text: str) -> tuple[str, ...]:
     """The stems of the words a clause opens with, up to its first function word ("removing
-    duplicate records is ..." -> remov, duplic, record): roughly its subject. None when the
+    duplicate records is ..." -> remov, duplic, record): roughly its subject. Empty when the
     clause opens with a pronoun or a phrase of place or time."""
     tokens = words(text)
     while tokens and tokens[0] in _OPENING:
         tokens.pop(0)
     if not tokens or tokens[0] in _UNNAMED:
-        return None
+        return ()
     found = []
     for w in tokens:
         if w in FUNCTION_WORDS:
             break
         found.append(stem(w))
-    return frozenset(found) or None
+    return tuple(found)
 
 
 def _claim_clauses(
@@ -411,10 +411,11 @@ def _claim_clauses(
     once"), that other clause speaks of something else.
     """
     found = clauses(sentence)
-    own = (_subject(claim) or frozenset()) | topic
-    own |= _named(claim, pairs)
-    subjects = [_subject(c.text) for c in found]
-    if len(found) < 2 or not any(sub and sub & own for sub in subjects):
+    # The claim's first word names its subject well enough ("data normalisation removes
+    # ...": data), with the question's words and the sides the claim names.
+    own = set(_subject(claim)[:1]) | topic | _named(claim, pairs)
+    subjects = [set(_subject(c.text)) for c in found]
+    if len(found) < 2 or not any(sub & own for sub in subjects):
         return found
     return tuple(c for c, sub in zip(found, subjects) if not sub or sub & own)
 
