@@ -476,3 +476,11 @@ def test_a_clause_about_another_subject_does_not_speak_for_the_claim():
     # Without a clause on the claim's own subject, every clause still counts.
     alone = asserted_words("A single mini-batch gives one update.", claim, topic=topic)
     assert "minibatch" in alone
+
+
+def test_a_claims_subject_is_its_first_word_not_its_verb():
+    # "removes" is the claim's verb: a clause about removing rows has another subject.
+    claim = "Data normalisation removes duplicate rows from the dataset."
+    sentence = "Removing duplicate rows is deduplication, while normalisation means rescaling."
+    topic = frozenset({"data", "normal", "need"})
+    assert "duplic" not in asserted_words(sentence, claim, topic=topic)
