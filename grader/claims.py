@@ -248,6 +248,10 @@ def asserts(
         return False
     if span is not None:
         clause = clause_at(sentence, span[0])
+        # A match that runs on into the other side of a pair ("softmax for classes and linear
+        # for regression") joins two statements into one.
+        if _names_other_side(sentence[span[0] : span[1]], claim, pairs):
+            return False
         return span[1] <= clause.end + 1 and _clause_asserts(
             sentence, clause, span, claim, claim_stems, topic, pairs
         )
@@ -418,6 +422,17 @@ def _claim_clauses(
     if len(found) < 2 or not any(sub & own for sub in subjects):
         return found
     return tuple(c for c, sub in zip(found, subjects) if not sub or sub & own)
+
+
+def _names_other_side(text: str, claim: str, pairs: tuple[Pair, ...]) -> bool:
+    """The text names a side of a pair that the claim does not name, beside one it does."""
+    return any(
+        (mine.first(claim) is not None and other.first(claim) is None)
+        and mine.first(text) is not None
+        and other.first(text) is not None
+        for side_a, side_b in pairs
+        for mine, other in ((side_a, side_b), (side_b, side_a))
+    )
 
 
 def _about_other_side(text: str, statement: str, pairs: tuple[Pair, ...]) -> bool:

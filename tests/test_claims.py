@@ -484,3 +484,14 @@ def test_a_claims_subject_is_its_first_word_not_its_verb():
     sentence = "Removing duplicate rows is deduplication, while normalisation means rescaling."
     topic = frozenset({"data", "normal", "need"})
     assert "duplic" not in asserted_words(sentence, claim, topic=topic)
+
+
+def test_a_pattern_match_running_into_the_other_side_asserts_nothing():
+    pairs = ((Side.parse("softmax"), Side.parse("linear|identity")),)
+    claim = "Softmax is used at the output of every network, including regression models."
+    listed = "ReLU in hidden layers, softmax for class outputs and linear for regression outputs."
+    span = (listed.index("softmax"), listed.index("regression") + len("regression"))
+    assert not asserts(listed, claim, span, pairs=pairs)
+    wrong = "Use softmax for regression outputs too."
+    span = (wrong.index("softmax"), wrong.index("regression") + len("regression"))
+    assert asserts(wrong, claim, span, pairs=pairs)
