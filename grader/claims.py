@@ -28,6 +28,7 @@ from grader.text import (
     is_negation,
     negated_stems,
     normalise,
+    plain_stem,
     polarity_flipped,
     stem,
     words,
@@ -549,17 +550,12 @@ def _descriptors(tokens: list[str], sides: frozenset[str], topic: frozenset[str]
         for i, w in enumerate(tokens)
         if (w not in FUNCTION_WORDS or w in _QUANTITY)
         and not _pronoun_one(tokens, i)
-        and stem(w) not in denied | sides | topic
+        and stem(w) not in sides | topic
+        and plain_stem(w) not in denied
     ]
     # The sides' own words are dropped before quantities are grouped: "too low" names a
     # side, it says nothing of it.
-    return {_QUANTITY.get(w) or _adjective(stem(w)) for w in kept}
-
-
-def _adjective(stem_: str) -> str:
-    """The adjective under an adverb's stem the stemmer keeps ("slowli" -> "slow"), so
-    "converges slowly" and "training is slow" say the same of a side."""
-    return stem_[:-2] if stem_.endswith("li") and len(stem_) > 5 else stem_
+    return {_QUANTITY.get(w) or plain_stem(w) for w in kept}
 
 
 def _pronoun_one(tokens: list[str], i: int) -> bool:

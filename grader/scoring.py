@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -64,6 +64,9 @@ POINT_MARGIN = 0.15
 ONE_SENTENCE_MARGIN = 0.25
 """POINT_MARGIN for an answer of one sentence, which has to carry all its points at once
 ("gradients become tiny or huge as backprop keeps multiplying them")."""
+JOINED_CREDIT = 0.5
+"""The most an essential point read from two sentences together earns: it is stated, but
+less clearly than by one sentence."""
 MISCONCEPTION_MATCH = 0.65
 OFF_TOPIC_COSINE = 0.20
 OFF_TOPIC_MARGIN = 0.05
@@ -362,6 +365,9 @@ class Scorer:
             listed,
             role_parts,
         )
+        points = self._joined_points(
+            question, sentences, prepared, points, wrong_sentences, ordered, role_parts
+        )
 
         total_weight = sum(p.weight for p in points) or 1.0
         coverage = sum(p.weight * p.credit for p in points) / total_weight
@@ -422,9 +428,12 @@ class Scorer:
         ordered: list[bool],
         listed: list[bool],
         role_parts: list[list[str]],
+        pieces: list[list[str]] | None = None,
     ) -> list[PointResult]:
         """Each key point's status and credit. `role_parts`: per sentence, the parts each read
-        on its own for swapped roles (the sentence itself, or an enumeration's items)."""
+        on its own for swapped roles (the sentence itself, or an enumeration's items);
+        `pieces`: per sentence, the sentences any of which voids its credit for a point by
+        contradicting it (the sentence itself, unless it joins two)."""
         if question.rubric is None:
             return []
         key_points = question.rubric.key_points
@@ -451,7 +460,10 @@ class Scorer:
         topic = frozenset(prepared.question_terms)
         for i, j in zip(*np.nonzero(credit)):
             statement = key_points[j].statement
-            flipped[i, j] = contradicts(sentences[i], statement, topic, prepared.contrasts)
+            flipped[i, j] = any(
+                contradicts(piece, statement, topic, prepared.contrasts)
+                for piece in (pieces[i] if pieces else [sentences[i]])
+            )
             flipped[i, j] |= any(
                 roles_swapped(part, statement, prepared.contrasts, topic, key_points[j].synonyms)
                 for part in role_parts[i]
@@ -486,6 +498,53 @@ class Scorer:
                 )
             )
         return results
+
+    def _joined_points(
+        self,
+        question: Question,
+        sentences: list[str],
+        prepared: _Prepared,
+        points: list[PointResult],
+        wrong_sentences: set[int],
+        ordered: list[bool],
+        role_parts: list[list[str]],
+    ) -> list[PointResult]:
+        """`points`, with each essential point that no sentence states alone read from two
+        adjacent sentences together, for at most JOINED_CREDIT.
+
+        An answer that leads with an example ("a news article filed under one section ...")
+        spreads a point over two sentences, neither of which is close to it alone. Their
+        vector is pooled from the sentences' own tokens, so nothing is run through the model
+        again. Neither sentence may state a misconception or contradict the point.
+        """
+        missing = [j for j, p in enumerate(points) if p.essential and p.status == "missing"]
+        if not missing or len(sentences) < 2:
+            return points
+        starts = range(len(sentences) - 1)
+        joined = [f"{sentences[i]} {sentences[i + 1]}" for i in starts]
+        vectors = np.stack(
+            [
+                self.embedder.answer_vector(text, sentences[i : i + 2])
+                for i, text in zip(starts, joined)
+            ]
+        )
+        found = self._points(
+            question,
+            joined,
+            demote(vectors, prepared.question),
+            prepared,
+            {i for i in starts if {i, i + 1} & wrong_sentences},
+            [ordered[i] and ordered[i + 1] for i in starts],
+            [False] * len(joined),
+            [role_parts[i] + role_parts[i + 1] for i in starts],
+            [sentences[i : i + 2] for i in starts],
+        )
+        points = list(points)
+        for j in missing:
+            if found[j].status in ("covered", "partial"):
+                credit = min(found[j].credit, JOINED_CREDIT)
+                points[j] = replace(found[j], status="partial", credit=credit)
+        return points
 
     def _misconceptions(
         self,

@@ -157,6 +157,13 @@ def stem(word: str) -> str:
     return _STEMMER.stemWord(word)
 
 
+def plain_stem(word: str) -> str:
+    """A word's stem, an adverb's taken back to its adjective's ("slowly" -> "slow"), so
+    "converges slowly" and "training is slow" meet."""
+    found = stem(word)
+    return found[:-2] if found.endswith("li") and len(found) > 5 else found
+
+
 def content_stems(text: str) -> list[str]:
     """Stems of the words that carry meaning (stop words dropped, negations kept)."""
     return [stem(w) for w in words(text) if w not in STOP_WORDS]
@@ -284,7 +291,7 @@ def _polarity(text: str) -> tuple[set[str], set[str], bool, set[str]]:
             if token in STOP_WORDS:
                 continue
             if subject_pending:
-                plain.add(stem(token))
+                plain.add(plain_stem(token))
                 subject_pending = after_negation = False
                 continue
             window = tokens[max(0, i - 3) : i]
@@ -292,9 +299,9 @@ def _polarity(text: str) -> tuple[set[str], set[str], bool, set[str]]:
                 is_negation(t) and not (k > 0 and window[k - 1] in _APPROXIMATORS)
                 for k, t in enumerate(window)
             )
-            (negated if under else plain).add(stem(token))
+            (negated if under else plain).add(plain_stem(token))
             if under and after_negation:
-                direct.add(stem(token))
+                direct.add(plain_stem(token))
             after_negation = False
     return negated - plain, negated | plain, denies, direct
 

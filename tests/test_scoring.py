@@ -197,6 +197,33 @@ def test_one_sentence_can_state_two_essential_points(scorer, monkeypatch):
     assert not scorer.score("vanishing-exploding-gradients", one).passed
 
 
+EXAMPLE_LED = (
+    "Picture going downhill in thick fog: the gradient tells you the direction and the learning "
+    "rate is how far each stride goes. Giant strides overshoot the valley floor, so the loss "
+    "bounces or blows up. Strides that are far too short are the opposite problem: you crawl "
+    "and may stall on a plateau. It is picked by hand before training and often decayed."
+)
+
+
+def test_an_essential_point_spread_over_two_sentences_is_stated(scorer, monkeypatch):
+    # "Far too short ... the opposite problem" and "you crawl" state too-low-slow only together.
+    result = scorer.score("learning-rate", EXAMPLE_LED)
+    point = next(p for p in result.points if p.id == "too-low-slow")
+    assert result.passed and point.status == "partial" and point.credit == scoring.JOINED_CREDIT
+    assert "opposite problem" in point.sentence and "crawl" in point.sentence
+    monkeypatch.setattr(scoring.Scorer, "_joined_points", lambda self, q, s, p, points, *a: points)
+    assert not scorer.score("learning-rate", EXAMPLE_LED).passed
+
+
+def test_two_sentences_read_together_never_outweigh_a_contradiction(scorer):
+    contradicted = EXAMPLE_LED.replace(
+        "you crawl and may stall on a plateau", "training is never slow and never stalls"
+    )
+    result = scorer.score("learning-rate", contradicted)
+    assert next(p for p in result.points if p.id == "too-low-slow").status != "partial"
+    assert not result.passed
+
+
 def test_a_short_non_native_sentence_is_not_taken_for_word_salad(scorer, monkeypatch):
     # Few function words, in an order the English model finds odd: its word-order score is
     # below the bar (-0.7), but at twelve words that score is too unsteady to void it.
