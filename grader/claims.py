@@ -257,10 +257,17 @@ def asserts(
             sentence, clause, span, claim, claim_stems, topic, pairs
         )
     wanted = claim_stems - topic or claim_stems
+    # A contrast speaks to the claim even in the question's own words: "splitting is a
+    # prerequisite, not a fix" denies that it fixes anything.
     speaking = [
         (clause, start)
         for clause in _claim_clauses(sentence, claim, topic, pairs)
-        if (start := _first_word_in(sentence, clause, wanted)) is not None
+        if (
+            start := _first_word_in(
+                sentence, clause, claim_stems if clause.role == "contrast" else wanted
+            )
+        )
+        is not None
     ]
     return bool(speaking) and all(
         _clause_asserts(sentence, clause, (start, None), claim, claim_stems, topic, pairs)

@@ -495,3 +495,11 @@ def test_a_pattern_match_running_into_the_other_side_asserts_nothing():
     wrong = "Use softmax for regression outputs too."
     span = (wrong.index("softmax"), wrong.index("regression") + len("regression"))
     assert asserts(wrong, claim, span, pairs=pairs)
+
+
+def test_a_contrast_in_the_questions_own_words_denies_the_claim():
+    claim = "Adding dropout fixes a flat validation curve."
+    topic = frozenset({"fix", "flat", "valid", "curv"})
+    sentence = "Adding dropout is a way to regularise the network, not a fix for a flat curve."
+    assert not asserts(sentence, claim, topic=topic)
+    assert asserts("Adding dropout is the usual fix for a flat curve.", claim, topic=topic)
