@@ -67,6 +67,10 @@ ONE_SENTENCE_MARGIN = 0.25
 JOINED_CREDIT = 0.5
 """The most an essential point read from two sentences together earns: it is stated, but
 less clearly than by one sentence."""
+JOINED_GAIN = 0.05
+"""How much closer in meaning to a point two sentences together must be than either alone
+(unless they name it): a pair barely closer than its better sentence (0.43 against 0.41)
+says nothing new, while one that states a point spread over both gains more."""
 MISCONCEPTION_MATCH = 0.65
 OFF_TOPIC_COSINE = 0.20
 OFF_TOPIC_MARGIN = 0.05
@@ -366,7 +370,15 @@ class Scorer:
             role_parts,
         )
         points = self._joined_points(
-            question, sentences, prepared, points, wrong_sentences, ordered, role_parts
+            question,
+            sentences,
+            sentence_vecs,
+            prepared,
+            points,
+            wrong_sentences,
+            ordered,
+            listed,
+            role_parts,
         )
 
         total_weight = sum(p.weight for p in points) or 1.0
@@ -503,10 +515,12 @@ class Scorer:
         self,
         question: Question,
         sentences: list[str],
+        sentence_vecs: np.ndarray,
         prepared: _Prepared,
         points: list[PointResult],
         wrong_sentences: set[int],
         ordered: list[bool],
+        listed: list[bool],
         role_parts: list[list[str]],
     ) -> list[PointResult]:
         """`points`, with each essential point that no sentence states alone read from two
@@ -515,7 +529,9 @@ class Scorer:
         An answer that leads with an example ("a news article filed under one section ...")
         spreads a point over two sentences, neither of which is close to it alone. Their
         vector is pooled from the sentences' own tokens, so nothing is run through the model
-        again. Neither sentence may state a misconception or contradict the point.
+        again. Both must be statements (not keyword runs), neither may state a misconception
+        or contradict the point, and by meaning alone the pair must beat both its sentences
+        by JOINED_GAIN.
         """
         missing = [j for j, p in enumerate(points) if p.essential and p.status == "missing"]
         if not missing or len(sentences) < 2:
@@ -533,17 +549,28 @@ class Scorer:
             joined,
             demote(vectors, prepared.question),
             prepared,
-            {i for i in starts if {i, i + 1} & wrong_sentences},
+            # A keyword run joined to a sentence states nothing more than the sentence does.
+            {
+                i
+                for i in starts
+                if {i, i + 1} & wrong_sentences
+                or not all(_is_statement(sentences[k]) or listed[k] for k in (i, i + 1))
+            },
             [ordered[i] and ordered[i + 1] for i in starts],
             [False] * len(joined),
             [role_parts[i] + role_parts[i + 1] for i in starts],
             [sentences[i : i + 2] for i in starts],
         )
         points = list(points)
+        alone = sentence_vecs @ prepared.points.T
         for j in missing:
-            if found[j].status in ("covered", "partial"):
-                credit = min(found[j].credit, JOINED_CREDIT)
-                points[j] = replace(found[j], status="partial", credit=credit)
+            pair, i = found[j], found[j].sentence_index
+            if pair.status not in ("covered", "partial"):
+                continue
+            # Read by meaning, the pair must say more than either sentence says alone.
+            if pair.lexical or pair.similarity >= max(alone[i, j], alone[i + 1, j]) + JOINED_GAIN:
+                credit = min(pair.credit, JOINED_CREDIT)
+                points[j] = replace(pair, status="partial", credit=credit)
         return points
 
     def _misconceptions(

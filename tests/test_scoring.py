@@ -198,30 +198,34 @@ def test_one_sentence_can_state_two_essential_points(scorer, monkeypatch):
 
 
 EXAMPLE_LED = (
-    "Picture going downhill in thick fog: the gradient tells you the direction and the learning "
-    "rate is how far each stride goes. Giant strides overshoot the valley floor, so the loss "
-    "bounces or blows up. Strides that are far too short are the opposite problem: you crawl "
-    "and may stall on a plateau. It is picked by hand before training and often decayed."
+    "Begin with one unit: it multiplies its inputs by weights, adds them up and passes the sum "
+    "through an activation. Line up many such units and you have a layer. Stack layers so each "
+    "feeds the next, and that is a neural network, whose weights are learned from examples "
+    "rather than programmed."
 )
 
 
 def test_an_essential_point_spread_over_two_sentences_is_stated(scorer, monkeypatch):
-    # "Far too short ... the opposite problem" and "you crawl" state too-low-slow only together.
-    result = scorer.score("learning-rate", EXAMPLE_LED)
-    point = next(p for p in result.points if p.id == "too-low-slow")
+    # "one unit ... weights ... activation" and "many such units ... a layer" state
+    # layers-of-neurons only together.
+    result = scorer.score("what-is-a-neural-network", EXAMPLE_LED)
+    point = next(p for p in result.points if p.id == "layers-of-neurons")
     assert result.passed and point.status == "partial" and point.credit == scoring.JOINED_CREDIT
-    assert "opposite problem" in point.sentence and "crawl" in point.sentence
-    monkeypatch.setattr(scoring.Scorer, "_joined_points", lambda self, q, s, p, points, *a: points)
-    assert not scorer.score("learning-rate", EXAMPLE_LED).passed
+    assert "Begin with one unit" in point.sentence and "Line up many" in point.sentence
+    monkeypatch.setattr(scoring.Scorer, "_joined_points", lambda self, q, s, v, p, pts, *a: pts)
+    assert not scorer.score("what-is-a-neural-network", EXAMPLE_LED).passed
 
 
-def test_two_sentences_read_together_never_outweigh_a_contradiction(scorer):
-    contradicted = EXAMPLE_LED.replace(
-        "you crawl and may stall on a plateau", "training is never slow and never stalls"
+def test_two_sentences_read_together_never_speak_for_a_misconception(scorer):
+    wrong = EXAMPLE_LED.replace(
+        "Line up many such units and you have a layer.",
+        "Line up many such units into a layer, and each one works exactly like a biological "
+        "neuron, so the network is a digital copy of the brain.",
     )
-    result = scorer.score("learning-rate", contradicted)
-    assert next(p for p in result.points if p.id == "too-low-slow").status != "partial"
-    assert not result.passed
+    result = scorer.score("what-is-a-neural-network", wrong)
+    assert "same-as-brain" in {m.id for m in result.misconceptions}
+    point = next(p for p in result.points if p.id == "layers-of-neurons")
+    assert point.status != "partial" or "Begin with one unit" not in (point.sentence or "")
 
 
 def test_a_short_non_native_sentence_is_not_taken_for_word_salad(scorer, monkeypatch):
