@@ -396,6 +396,9 @@ _UNNAMED = frozenset(
 )
 
 
+_JOINING = re.compile(r"\W*(?:whereas|while|but|however|yet|and)\b", re.IGNORECASE)
+
+
 def _subject(text: str) -> tuple[str, ...]:
     """The stems of the words a clause opens with, up to its first function word ("removing
     duplicate records is ..." -> remov, duplic, record): roughly its subject. Empty when the
@@ -418,18 +421,27 @@ def _claim_clauses(
 ) -> tuple[Clause, ...]:
     """The clauses of the sentence that may speak of the claim's subject.
 
-    Where one clause has the claim's subject as its own and another has a subject of its own
-    ("processing one example is a single step, whereas an epoch means every example is seen
-    once"), that other clause speaks of something else.
+    Where a conjunction joins a clause that has the claim's subject as its own and another
+    with a subject of its own ("processing one example is a single step, whereas an epoch
+    means every example is seen once"), that other clause speaks of something else. A clause
+    after a colon or a semicolon goes on explaining ("an epoch is one step: a single batch
+    goes forward ...").
     """
     found = clauses(sentence)
     # The claim's first word names its subject well enough ("data normalisation removes
     # ...": data), with the question's words and the sides the claim names.
     own = set(_subject(claim)[:1]) | topic | _named(claim, pairs)
     subjects = [set(_subject(c.text)) for c in found]
-    if len(found) < 2 or not any(sub & own for sub in subjects):
-        return found
-    return tuple(c for c, sub in zip(found, subjects) if not sub or sub & own)
+    joined = [bool(_JOINING.match(c.text)) for c in found]
+    kept = []
+    for k, (clause, sub) in enumerate(zip(found, subjects)):
+        foreign = bool(sub) and not sub & own
+        beside = [m for m in (k - 1, k + 1) if 0 <= m < len(found) and subjects[m] & own]
+        # Joined by a conjunction to a clause on the claim's own subject: about another thing.
+        if foreign and any(joined[max(k, m)] for m in beside):
+            continue
+        kept.append(clause)
+    return tuple(kept)
 
 
 def _names_other_side(text: str, claim: str, pairs: tuple[Pair, ...]) -> bool:

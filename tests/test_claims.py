@@ -503,3 +503,9 @@ def test_a_contrast_in_the_questions_own_words_denies_the_claim():
     sentence = "Adding dropout is a way to regularise the network, not a fix for a flat curve."
     assert not asserts(sentence, claim, topic=topic)
     assert asserts("Adding dropout is the usual fix for a flat curve.", claim, topic=topic)
+
+
+def test_a_clause_after_a_colon_goes_on_explaining_the_subject():
+    claim = "An epoch is one pass over a single mini-batch."
+    sentence = "An epoch is one update: a single mini-batch goes forward and back once."
+    assert "minibatch" in asserted_words(sentence, claim, topic=frozenset({"epoch"}))
