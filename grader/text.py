@@ -257,6 +257,8 @@ _SCOPE_END = re.compile(
 _APPROXIMATORS = frozenset({"almost", "nearly", "virtually", "practically"})
 # Phrases that deny what follows as "not" does: "cuts down on manual feature engineering"
 # says what "no need for manual feature engineering" says.
+# "activation-free" is "without activations".
+_FREE_OF = re.compile(r"\b([A-Za-z]+)-free\b")
 _DENYING_PHRASES = re.compile(
     r"\b(?:cuts?|cutting) down on\b|\b(?:remov|reduc|eliminat)\w* the need (?:for|of|to)\b"
 )
@@ -278,6 +280,7 @@ def _polarity(text: str) -> tuple[set[str], set[str], bool, set[str]]:
     "without an activation"), not a word further in its reach ("does not fix gradients").
     """
     negated, plain, denies, direct = set(), set(), False, set()
+    text = _FREE_OF.sub(r"without \1", text)
     for part in _SCOPE_END.split(_DENYING_PHRASES.sub("not", normalise(text))):
         tokens = _WORD.findall(part)
         after_negation = False

@@ -139,3 +139,9 @@ def test_a_phrase_with_a_denial_is_stated_by_any_plain_denial():
         ]
     )
     assert found[:, 0].tolist() == [True, True, True, False, False]
+
+
+def test_a_hyphenated_free_is_without():
+    claim = "A two-layer network without activations is just a linear model."
+    assert not polarity_flipped("The activation-free network is just a linear model.", claim)
+    assert polarity_flipped("The network with activations is just a linear model.", claim)
