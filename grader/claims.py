@@ -299,7 +299,20 @@ def _clause_asserts(
     subject = claim_stems | _named(claim, pairs)
     if _foreign_subject(sentence[clause.start : span[0]], subject, topic):
         return False
+    # "The weighted sum is computed by the linear part": the agent of a passive is its
+    # subject.
+    agent = _PASSIVE_AGENT.search(clause.text)
+    if agent and _foreign_subject(
+        agent.group(1), set(_subject(claim)[:1]) | _named(claim, pairs), topic
+    ):
+        return False
     return not _about_other_side(clause.text, claim, pairs)
+
+
+_PASSIVE_AGENT = re.compile(
+    r"\b(?:is|are|was|were|gets?|being|been)\s+(?:\w+ly\s+)?\w+ed\s+by\s+((?:the|a|an|its|their)?\s*[\w'-]+(?:\s+[\w'-]+){0,2})",
+    re.IGNORECASE,
+)
 
 
 def _named(claim: str, pairs: tuple[Pair, ...]) -> set[str]:
@@ -371,7 +384,7 @@ def asserted_words(
 # what it says ("only reduces the problem", "improves accuracy up to a point").
 _UNIVERSAL = re.compile(
     r"\b(?:always|whatever|however \w+|regardless|entirely|guarantee[sd]?|complete cure|"
-    r"every time|in all cases|no matter)\b"
+    r"every time|in all cases|no matter|alone|on its own|by itself|any)\b"
 )
 _LIMITED = re.compile(
     r"\b(?:only|just|merely|partly|partially|somewhat|can|could|may|might|sometimes|often|"
@@ -406,6 +419,9 @@ def _subject(text: str) -> tuple[str, ...]:
     tokens = words(text)
     while tokens and tokens[0] in _OPENING:
         tokens.pop(0)
+    if tokens and tokens[0] in _UNNAMED and "," in text:
+        # "For small datasets, classical methods are ...": the subject follows the phrase.
+        return _subject(text.split(",", 1)[1])
     if not tokens or tokens[0] in _UNNAMED:
         return ()
     found = []

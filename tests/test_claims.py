@@ -509,3 +509,28 @@ def test_a_clause_after_a_colon_goes_on_explaining_the_subject():
     claim = "An epoch is one pass over a single mini-batch."
     sentence = "An epoch is one update: a single mini-batch goes forward and back once."
     assert "minibatch" in asserted_words(sentence, claim, topic=frozenset({"epoch"}))
+
+
+def test_the_agent_of_a_passive_is_its_subject():
+    claim = "The activation function computes the weighted sum of the inputs."
+    topic = frozenset({"activ", "function"})
+    by_layer = "The weighted sum is computed by the linear part of the layer."
+    assert not asserts(by_layer, claim, topic=topic)
+    by_activation = "The weighted sum is computed by the activation function itself."
+    assert asserts(by_activation, claim, topic=topic)
+
+
+def test_alone_and_any_make_a_claim_universal():
+    claim = "Depth alone makes a linear model expressive enough for any pattern."
+    assert not asserts("Depth only adds expressiveness when activations sit between layers.", claim)
+    assert asserts("Depth alone makes the model expressive enough for any pattern.", claim)
+
+
+def test_a_subject_after_an_opening_phrase_is_the_clauses_own():
+    claim = "Deep learning is the better choice for small datasets."
+    topic = frozenset({"deep", "learn", "machin"})
+    sentence = (
+        "For small datasets, classical methods are usually better, while deep learning shines "
+        "with lots of data."
+    )
+    assert "small" not in asserted_words(sentence, claim, topic=topic)
