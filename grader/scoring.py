@@ -530,8 +530,8 @@ class Scorer:
         spreads a point over two sentences, neither of which is close to it alone. Their
         vector is pooled from the sentences' own tokens, so nothing is run through the model
         again. Both must be statements (not keyword runs), neither may state a misconception
-        or contradict the point, and by meaning alone the pair must beat both its sentences
-        by JOINED_GAIN.
+        or contradict the point, the pair must be close to the point (POINT_PARTIAL), and by
+        meaning alone it must beat both its sentences by JOINED_GAIN.
         """
         missing = [j for j, p in enumerate(points) if p.essential and p.status == "missing"]
         if not missing or len(sentences) < 2:
@@ -567,8 +567,10 @@ class Scorer:
             pair, i = found[j], found[j].sentence_index
             if pair.status not in ("covered", "partial"):
                 continue
-            # Read by meaning, the pair must say more than either sentence says alone.
-            if pair.lexical or pair.similarity >= max(alone[i, j], alone[i + 1, j]) + JOINED_GAIN:
+            # Close in meaning, and closer than either sentence alone unless it names the
+            # point: a synonym pieced together from two sentences is too weak a sign alone.
+            gain = 0.0 if pair.lexical else JOINED_GAIN
+            if pair.similarity >= max(POINT_PARTIAL, alone[i, j] + gain, alone[i + 1, j] + gain):
                 credit = min(pair.credit, JOINED_CREDIT)
                 points[j] = replace(pair, status="partial", credit=credit)
         return points

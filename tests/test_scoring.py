@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from benchmarks.adversarial import shuffle_sentences
+from benchmarks.adversarial import load_suite, shuffle_sentences
 from benchmarks.gaming import FILLER, GAMING_KINDS, gaming_answers
 from grader import scoring
 from grader.answers import check_answer
@@ -206,14 +206,16 @@ EXAMPLE_LED = (
 
 
 def test_an_essential_point_spread_over_two_sentences_is_stated(scorer, monkeypatch):
-    # "one unit ... weights ... activation" and "many such units ... a layer" state
-    # layers-of-neurons only together.
-    result = scorer.score("what-is-a-neural-network", EXAMPLE_LED)
-    point = next(p for p in result.points if p.id == "layers-of-neurons")
+    # The own suite's non-native answer: "They need many data and strong hardware" states
+    # data-hungry only with the sentence before it, which says who "they" are.
+    entry = next(e for e in load_suite() if e["question_id"] == "neural-network-disadvantages")
+    answer = entry["nonnative"].strip()
+    result = scorer.score("neural-network-disadvantages", answer)
+    point = next(p for p in result.points if p.id == "data-hungry")
     assert result.passed and point.status == "partial" and point.credit == scoring.JOINED_CREDIT
-    assert "Begin with one unit" in point.sentence and "Line up many" in point.sentence
+    assert "black box" in point.sentence and "many data" in point.sentence
     monkeypatch.setattr(scoring.Scorer, "_joined_points", lambda self, q, s, v, p, pts, *a: pts)
-    assert not scorer.score("what-is-a-neural-network", EXAMPLE_LED).passed
+    assert not scorer.score("neural-network-disadvantages", answer).passed
 
 
 def test_two_sentences_read_together_never_speak_for_a_misconception(scorer):
