@@ -101,11 +101,7 @@ SCRAMBLED_ANSWER = 1.5
 """An answer whose sentences' word order averages below this (weighted by length) is flagged
 `shuffled_words`: on the answer and adversarial suites, 2 of 396 real answers (short
 two-clause denials) score lower, and 92 % of their shuffles."""
-SCRAMBLED_MIN_WORDS = 7
-"""An answer with fewer scored words is not judged for word order at all. From 12 to 7 (the
-shortest sentence word_order scores): of 740 shuffles (five seeds) of the terse answers of
-the own suite and sets F, G and J, 110 pass instead of 122; none of their 555 sound, second
-sound, terse and non-native answers moves."""
+SCRAMBLED_MIN_WORDS = 12
 SCRAMBLED_SHORT_ANSWER = 1.0
 SHORT_ANSWER_WORDS = 25
 """Below this length an answer's mean word-order score varies more: a terse correct answer
