@@ -538,16 +538,22 @@ class Scorer:
             return points
         starts = range(len(sentences) - 1)
         joined = [f"{sentences[i]} {sentences[i + 1]}" for i in starts]
-        vectors = np.stack(
-            [
-                self.embedder.answer_vector(text, sentences[i : i + 2])
-                for i, text in zip(starts, joined)
-            ]
+        vectors = demote(
+            np.stack(
+                [
+                    self.embedder.answer_vector(text, sentences[i : i + 2])
+                    for i, text in zip(starts, joined)
+                ]
+            ),
+            prepared.question,
         )
+        # Most answers have no pair close enough to a missing point: skip the costly reading.
+        if (vectors @ prepared.points[missing].T).max() < POINT_PARTIAL:
+            return points
         found = self._points(
             question,
             joined,
-            demote(vectors, prepared.question),
+            vectors,
             prepared,
             # A keyword run joined to a sentence states nothing more than the sentence does.
             {
