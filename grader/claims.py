@@ -11,7 +11,11 @@ sentence, whether the clause there asserts a claim:
   what it says ("... leaks test data", "... is a myth") asserts nothing;
 - a clause whose count of negations differs in parity from the claim's denies it;
 - a clause whose own subject is something else ("residual connections address vanishing
-  gradients", asked about clipping) asserts nothing about the claim's subject.
+  gradients", asked about clipping; "the sum is computed by the linear part"; "removing
+  duplicates is deduplication, while normalisation rescales") asserts nothing about the
+  claim's subject;
+- a sentence that limits what it says ("only", "can", "up to a point") does not assert a
+  universal claim ("always", "entirely", "alone", "any") unless it is universal itself.
 
 Pure text rules, no model: the scorer decides with them which matches count.
 """
@@ -309,8 +313,10 @@ def _clause_asserts(
     return not _about_other_side(clause.text, claim, pairs)
 
 
+# "is (usually) computed by the linear part": the agent, up to three words after "by".
 _PASSIVE_AGENT = re.compile(
-    r"\b(?:is|are|was|were|gets?|being|been)\s+(?:\w+ly\s+)?\w+ed\s+by\s+((?:the|a|an|its|their)?\s*[\w'-]+(?:\s+[\w'-]+){0,2})",
+    r"\b(?:is|are|was|were|gets?|being|been)\s+(?:\w+ly\s+)?\w+ed\s+by\s+"
+    r"((?:the|a|an|its|their)?\s*[\w'-]+(?:\s+[\w'-]+){0,2})",
     re.IGNORECASE,
 )
 
@@ -370,7 +376,8 @@ def asserted_words(
 ) -> set[str]:
     """The content stems of the sentence's clauses that could assert `claim`: main clauses,
     not about the other side of a compared pair ("softmax for classes, while a linear
-    output is used for regression": "regression" is said of the linear output). An aside in
+    output is used for regression": "regression" is said of the linear output) nor about
+    another subject (see `_claim_clauses`; `topic` holds the question's stems). An aside in
     brackets is left out, so "a linear (identity) output" stays one clause."""
     return {
         s
@@ -409,6 +416,7 @@ _UNNAMED = frozenset(
 )
 
 
+# Conjunctions that join two statements, each with its own subject.
 _JOINING = re.compile(r"\W*(?:whereas|while|but|however|yet|and)\b", re.IGNORECASE)
 
 

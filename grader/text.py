@@ -255,10 +255,10 @@ _SCOPE_END = re.compile(
     r"[,;:()]|\b(?:and|but|because|since|so|which|that|while|whereas|or|although|though|if|when)\b"
 )
 _APPROXIMATORS = frozenset({"almost", "nearly", "virtually", "practically"})
-# Phrases that deny what follows as "not" does: "cuts down on manual feature engineering"
-# says what "no need for manual feature engineering" says.
 # "activation-free" is "without activations".
 _FREE_OF = re.compile(r"\b([A-Za-z]+)-free\b")
+# Phrases that deny what follows as "not" does: "cuts down on manual feature engineering"
+# says what "no need for manual feature engineering" says.
 _DENYING_PHRASES = re.compile(
     r"\b(?:cuts?|cutting) down on\b|\b(?:remov|reduc|eliminat)\w* the need (?:for|of|to)\b"
 )
