@@ -279,6 +279,21 @@ def test_a_negation_or_antonym_of_the_point_contradicts_it(sentence, statement):
             "The activation makes the network nonlinear.",
             "It introduces nonlinearity instead of a purely linear mapping.",
         ),
+        # "No feature dominates" denies the dominating, not the features.
+        (
+            "After scaling, no feature outweighs the others merely because of its units.",
+            "Every feature then has a comparable weight in distances and gradients.",
+        ),
+        # What would happen otherwise is the case without, not a denial.
+        (
+            "Features in metres and in millimetres would otherwise be on wildly different scales.",
+            "Features are brought onto comparable scales.",
+        ),
+        # Against a statement that denies, only affirming what it denies flips it.
+        (
+            "I tune the number of units like any other hyperparameter.",
+            "There is no recipe and no fixed number of units: it is tuned by experiment.",
+        ),
     ],
 )
 def test_the_same_claim_in_other_words_is_not_contradicted(sentence, statement):
@@ -412,30 +427,6 @@ def test_a_consequence_goes_on_speaking_of_the_side_before_it():
     statement = "A learning rate that is too high makes training crawl."
     sentence = "Choose it too small and every step is minute, so training crawls for days."
     assert roles_swapped(sentence, statement, RATE, TOPIC)
-
-
-@pytest.mark.parametrize(
-    ("sentence", "statement"),
-    [
-        # "No feature dominates" denies the dominating, not the features.
-        (
-            "After scaling, no feature outweighs the others merely because of its units.",
-            "Every feature then has a comparable weight in distances and gradients.",
-        ),
-        # What would happen otherwise is the case without, not a denial.
-        (
-            "Features in metres and in millimetres would otherwise be on wildly different scales.",
-            "Features are brought onto comparable scales.",
-        ),
-        # Against a statement that denies, only affirming what it denies flips it.
-        (
-            "I tune the number of units like any other hyperparameter.",
-            "There is no recipe and no fixed number of units: it is tuned by experiment.",
-        ),
-    ],
-)
-def test_quantified_counterfactual_and_far_reaching_denials_do_not_contradict(sentence, statement):
-    assert not contradicts(sentence, statement)
 
 
 def test_a_denied_statement_is_still_contradicted_by_affirming_what_it_denies():
