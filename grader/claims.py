@@ -300,15 +300,14 @@ def _clause_asserts(
         return False
     # A side the claim names is its subject under any of its names ("final layers" for a
     # claim about the "last layers").
-    subject = claim_stems | _named(claim, pairs)
-    if _foreign_subject(sentence[clause.start : span[0]], subject, topic):
+    if _foreign_subject(
+        sentence[clause.start : span[0]], claim_stems | _named(claim, pairs), topic
+    ):
         return False
     # "The weighted sum is computed by the linear part": the agent of a passive is its
     # subject.
     agent = _PASSIVE_AGENT.search(clause.text)
-    if agent and _foreign_subject(
-        agent.group(1), set(_subject(claim)[:1]) | _named(claim, pairs), topic
-    ):
+    if agent and _foreign_subject(agent.group(1), _claim_subject(claim, pairs), topic):
         return False
     return not _about_other_side(clause.text, claim, pairs)
 
@@ -319,6 +318,12 @@ _PASSIVE_AGENT = re.compile(
     r"((?:the|a|an|its|their)?\s*[\w'-]+(?:\s+[\w'-]+){0,2})",
     re.IGNORECASE,
 )
+
+
+def _claim_subject(claim: str, pairs: tuple[Pair, ...]) -> set[str]:
+    """The stems that name a claim's subject: its first word, which names it well enough
+    ("data normalisation removes ...": data), and every name of the sides it names."""
+    return set(_subject(claim)[:1]) | _named(claim, pairs)
 
 
 def _named(claim: str, pairs: tuple[Pair, ...]) -> set[str]:
@@ -452,9 +457,7 @@ def _claim_clauses(
     goes forward ...").
     """
     found = clauses(sentence)
-    # The claim's first word names its subject well enough ("data normalisation removes
-    # ...": data), with the question's words and the sides the claim names.
-    own = set(_subject(claim)[:1]) | topic | _named(claim, pairs)
+    own = _claim_subject(claim, pairs) | topic
     subjects = [set(_subject(c.text)) for c in found]
     joined = [bool(_JOINING.match(c.text)) for c in found]
     kept = []
