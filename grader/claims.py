@@ -703,7 +703,13 @@ def _said_of(
         if at_a is None and at_b is None:
             # "..., so it is purely linear", "too low, so training crawls": a clause opened by
             # a pronoun or by a consequence goes on speaking of the side the one before spoke of.
-            opens = set(tokens[:3]) & (_PRONOUNS | _POSSESSIVES) or tokens[:1] == ["so"]
+            # So does a relative clause: "a decoder, which expands the code" speaks of the
+            # decoder, the side named last.
+            opens = (
+                set(tokens[:3]) & (_PRONOUNS | _POSSESSIVES)
+                or tokens[:1] == ["so"]
+                or _is_relative(clause.text)
+            )
             if last is not None and opens:
                 found[last].update(_descriptors(tokens, sides, topic))
             continue
