@@ -80,6 +80,9 @@ class KeyPoint(_Point):
     """Phrases that state the point lexically; any one of them is enough."""
     acronyms: dict[str, str] = field(default_factory=dict)
     """Acronym -> expansion, e.g. BN: batch normalisation."""
+    phrasings: list[str] = field(default_factory=list)
+    """Other wordings of the whole statement (in plain words, through an example): a sentence
+    close in meaning to any of them is close to the point."""
 
     def __post_init__(self) -> None:
         super().__post_init__()

@@ -128,7 +128,10 @@ class _Prepared:
 
     question: np.ndarray
     references: np.ndarray
-    points: np.ndarray
+    wordings: np.ndarray
+    """Every key point's statement and its other phrasings, embedded."""
+    wording_point: np.ndarray
+    """Per wording, the index of its key point."""
     misconceptions: np.ndarray
     denials: np.ndarray
     distinctive: list[set[str]]
@@ -144,6 +147,15 @@ class _Prepared:
     swapped_points: list[bool]
     """Per misconception, whether it says of two compared things what a key point says of the
     other ("the last layers learn general features, the first ones task-specific")."""
+
+    def point_sims(self, vectors: np.ndarray) -> np.ndarray:
+        """Cosines of vectors (rows) to each key point: to the closest of its wordings."""
+        sims = vectors @ self.wordings.T
+        points = int(self.wording_point.max(initial=-1)) + 1
+        found = np.full((len(vectors), points), -1.0)
+        for j in range(points):
+            found[:, j] = sims[:, self.wording_point == j].max(axis=1, initial=-1.0)
+        return found
 
 
 def demote(vectors: np.ndarray, direction: np.ndarray) -> np.ndarray:
@@ -185,16 +197,19 @@ class Scorer:
         """Embed what the questions need (in one batch) and keep it for later answers."""
         todo = [q for q in questions if q.type == "free_text" and q.id not in self._prepared]
         texts = [t for q in todo for t in (q.question, *q.references, *_statements(q))]
+        texts += [w for q in todo for _, w in _wordings(q)]
         texts += [negate(t) for q in todo for t in _statements(q, "wrong")]
         self.embedder.encode(texts, persist=True)
         for q in todo:
             rubric = q.rubric
             q_vec = self.embedder.encode([q.question])[0]
+            wordings = _wordings(q)
             topic = frozenset(content_stems(q.question))
             self._prepared[q.id] = _Prepared(
                 question=q_vec,
                 references=demote(self.embedder.encode(q.references), q_vec),
-                points=demote(self.embedder.encode(_statements(q, "points")), q_vec),
+                wordings=demote(self.embedder.encode([w for _, w in wordings]), q_vec),
+                wording_point=np.array([j for j, _ in wordings], dtype=int),
                 misconceptions=demote(self.embedder.encode(_statements(q, "wrong")), q_vec),
                 denials=demote(
                     self.embedder.encode([negate(t) for t in _statements(q, "wrong")]), q_vec
@@ -449,7 +464,7 @@ class Scorer:
         if question.rubric is None:
             return []
         key_points = question.rubric.key_points
-        sims = sentence_vecs @ prepared.points.T  # sentences x points
+        sims = prepared.point_sims(sentence_vecs)  # sentences x points
         lexical = prepared.lexicon.match(sentences)
         # A word list is not a statement, and a sentence that states a misconception earns nothing.
         usable = np.array(
@@ -548,7 +563,7 @@ class Scorer:
             prepared.question,
         )
         # Most answers have no pair close enough to a missing point: skip the costly reading.
-        if (vectors @ prepared.points[missing].T).max() < POINT_PARTIAL:
+        if prepared.point_sims(vectors)[:, missing].max() < POINT_PARTIAL:
             return points
         found = self._points(
             question,
@@ -568,7 +583,7 @@ class Scorer:
             [sentences[i : i + 2] for i in starts],
         )
         points = list(points)
-        alone = sentence_vecs @ prepared.points.T
+        alone = prepared.point_sims(sentence_vecs)
         for j in missing:
             pair, i = found[j], found[j].sentence_index
             if pair.status not in ("covered", "partial"):
@@ -599,7 +614,7 @@ class Scorer:
         # near "min-max copes well with outliers", nearer still to "does not cope well").
         denied = sentence_vecs @ prepared.denials.T
         # A wrong claim must be closer to the misconception than to any right point.
-        right = (sentence_vecs @ prepared.points.T).max(axis=1)
+        right = prepared.point_sims(sentence_vecs).max(axis=1)
         hits = []
         topic, pairs = prepared.question_terms, prepared.contrasts
         for j, wrong in enumerate(question.rubric.misconceptions):
@@ -668,6 +683,7 @@ class Scorer:
     ) -> list[str]:
         flags = []
         tokens = words(answer)
+        mean_order = _mean_order(sentences, order)
         alpha = [t for t in tokens if t.isalpha()]
         if alpha and sum(t not in self._known_words for t in alpha) / len(alpha) >= GIBBERISH_SHARE:
             flags.append("gibberish")
@@ -688,11 +704,22 @@ class Scorer:
             li or _is_statement(s) for s, li in zip(sentences, listed)
         )
         if len(tokens) >= 6 and (
-            stuffed or (not listing and _looks_like_keywords(answer, _mean_order(sentences, order)))
+            stuffed or (not listing and _looks_like_keywords(answer, mean_order))
         ):
             flags.append("keyword_list")
+        # A reference's words in another order are a scramble only when the answer's own
+        # word order does not read as English: a terse answer of the reference's terms
+        # ("Sigmoid, tanh, ReLU and variants ... in hidden layers") orders them its own way.
+        # (Too few words for a mean: the best-ordered sentence speaks for the answer.)
+        own_order = (
+            mean_order
+            if mean_order is not None
+            else max((z for z in order if z is not None), default=None)
+        )
         if _scrambled_order(sentences, order) or (
-            len(tokens) >= 10 and any(_scrambled(tokens, ref) for ref in prepared.reference_words)
+            len(tokens) >= 10
+            and (own_order is None or own_order < PROSE_ORDER)
+            and any(_scrambled(tokens, ref) for ref in prepared.reference_words)
         ):
             flags.append("shuffled_words")
         off_topic = self._off_topic_margin(question, whole_vec, coverage)
@@ -771,6 +798,13 @@ def _statements(question: Question, which: str = "both") -> list[str]:
     points = [p.statement for p in rubric.key_points] if which != "wrong" else []
     wrong = [m.statement for m in rubric.misconceptions] if which != "points" else []
     return points + wrong
+
+
+def _wordings(question: Question) -> list[tuple[int, str]]:
+    """Each key point's statement and other phrasings, with the index of the point."""
+    rubric = question.rubric
+    points = rubric.key_points if rubric else []
+    return [(j, w) for j, p in enumerate(points) for w in (p.statement, *p.phrasings)]
 
 
 def _is_statement(sentence: str) -> bool:
