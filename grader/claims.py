@@ -158,6 +158,7 @@ def _marker_pattern() -> re.Pattern[str]:
 _MARKER = _marker_pattern()
 _ROLE = {m: role for role, ms in _OPENERS.items() for m in ms}
 _HARD_BREAK = re.compile(r"[;:()]|\s[-\u2013\u2014]\s")
+_VALUE_BRACKETS = re.compile(r"[(\[][^()\[\]A-Za-z]*[)\]]")
 
 
 @lru_cache(maxsize=4096)
@@ -167,8 +168,11 @@ def clauses(sentence: str) -> tuple[Clause, ...]:
     Cached: the scorer asks for the same sentence's clauses once per point and misconception.
     """
     cuts: dict[int, str] = {0: "main"}
+    # Brackets around numbers ("into (-1, 1)") hold a value, not an aside.
+    values = [m.span() for m in _VALUE_BRACKETS.finditer(sentence)]
     for m in _HARD_BREAK.finditer(sentence):
-        cuts.setdefault(m.end(), "main")
+        if not any(start <= m.start() < end for start, end in values):
+            cuts.setdefault(m.end(), "main")
     for m in _MARKER.finditer(sentence):
         marker = re.sub(r"\s+", " ", m.group(1).lower())
         before = sentence[: m.start()].rstrip()
@@ -300,9 +304,13 @@ def _clause_asserts(
         return False
     # A side the claim names is its subject under any of its names ("final layers" for a
     # claim about the "last layers").
-    if _foreign_subject(
-        sentence[clause.start : span[0]], claim_stems | _named(claim, pairs), topic
-    ):
+    prefix = sentence[clause.start : span[0]]
+    antecedent = _antecedent(sentence, clause) if _is_relative(clause.text) else ""
+    if _ends_with_side(antecedent, pairs):
+        # "a decoder, which compresses the input": a relative clause right after one of the
+        # compared things speaks of it.
+        prefix = antecedent + " " + re.sub(r"^\W*\w+", "", prefix)
+    if _foreign_subject(prefix, claim_stems | _named(claim, pairs), topic):
         return False
     # "The weighted sum is computed by the linear part": the agent of a passive is its
     # subject.
@@ -331,6 +339,30 @@ def _named(claim: str, pairs: tuple[Pair, ...]) -> set[str]:
     return {
         s for pair in pairs for side in pair if side.first(claim) is not None for s in side.stems
     }
+
+
+def _antecedent(sentence: str, clause: Clause) -> str:
+    """The words a relative clause may refer back to: those that end the clause before it,
+    after its last function word ("is made of a decoder, which ..." -> "decoder")."""
+    before = [c for c in clauses(sentence) if c.end <= clause.start]
+    tokens = words(before[-1].text) if before else []
+    tail: list[str] = []
+    for w in reversed(tokens):
+        if w in FUNCTION_WORDS:
+            break
+        tail.insert(0, w)
+    return " ".join(tail)
+
+
+def _ends_with_side(text: str, pairs: tuple[Pair, ...]) -> bool:
+    """Do the text's last words name one of the compared things?"""
+    stems = [stem(w) for w in words(text)]
+    return any(
+        stems[len(stems) - len(phrase) :] == list(phrase)
+        for pair in pairs
+        for side in pair
+        for phrase in side.phrases
+    )
 
 
 def _foreign_subject(prefix: str, claim_stems: set[str], topic: frozenset[str]) -> bool:

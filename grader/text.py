@@ -60,6 +60,7 @@ _OPPOSITES = [
     ("positive", "negative"),
     ("always", "never"),
     ("same", "different"),
+    ("identical", "different"),
     ("add", "remove"),
     ("forward", "backward"),
     ("supervised", "unsupervised"),
