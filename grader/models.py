@@ -57,6 +57,9 @@ class _Point:
     statement: str
     patterns: list[str] = field(default_factory=list)
     """Regular expressions that state it, beside the statement's own meaning."""
+    phrasings: list[str] = field(default_factory=list)
+    """Other wordings of the whole statement (in plain words, through an example), whose
+    meaning counts beside the statement's."""
 
     def __post_init__(self) -> None:
         _check_slug(self.id)
@@ -80,9 +83,6 @@ class KeyPoint(_Point):
     """Phrases that state the point lexically; any one of them is enough."""
     acronyms: dict[str, str] = field(default_factory=dict)
     """Acronym -> expansion, e.g. BN: batch normalisation."""
-    phrasings: list[str] = field(default_factory=list)
-    """Other wordings of the whole statement (in plain words, through an example): a sentence
-    close in meaning to any of them is close to the point."""
 
     def __post_init__(self) -> None:
         super().__post_init__()

@@ -122,17 +122,40 @@ words (lists of rubric keywords score about 0 to 1)."""
 _ORDER = word_order.default_model
 
 
+@dataclass(frozen=True)
+class _Wordings:
+    """The embedded statements of a rubric's key points (or misconceptions), each with its
+    other phrasings."""
+
+    vectors: np.ndarray
+    owner: np.ndarray
+    """Per wording, the index of its point."""
+    count: int
+
+    def sims(self, vectors: np.ndarray) -> np.ndarray:
+        """Cosines of vectors (rows) to each point: to its statement, or the mean over all its
+        wordings where that is higher.
+
+        The mean, not the closest wording: a sentence that says the point in other words is
+        near every wording of it, while one that only shares its topic is near one of them
+        now and then (on the development sets, the closest wording passed eight more reversed
+        answers and the mean two, for twelve and nine more sound ones)."""
+        sims = vectors @ self.vectors.T
+        found = np.full((len(vectors), self.count), -1.0)
+        for j in range(self.count):
+            own = sims[:, self.owner == j]
+            found[:, j] = np.maximum(own[:, 0], own.mean(axis=1))
+        return found
+
+
 @dataclass
 class _Prepared:
     """A question's embedded references, points and misconceptions, computed once."""
 
     question: np.ndarray
     references: np.ndarray
-    wordings: np.ndarray
-    """Every key point's statement and its other phrasings, embedded."""
-    wording_point: np.ndarray
-    """Per wording, the index of its key point."""
-    misconceptions: np.ndarray
+    points: _Wordings
+    misconceptions: _Wordings
     denials: np.ndarray
     distinctive: list[set[str]]
     """Per misconception, its own words that neither the question nor a key point uses: a
@@ -147,22 +170,6 @@ class _Prepared:
     swapped_points: list[bool]
     """Per misconception, whether it says of two compared things what a key point says of the
     other ("the last layers learn general features, the first ones task-specific")."""
-
-    def point_sims(self, vectors: np.ndarray) -> np.ndarray:
-        """Cosines of vectors (rows) to each key point: to its statement, or the mean over all
-        its wordings where that is higher.
-
-        The mean, not the closest wording: a sentence that says the point in other words is
-        near every wording of it, while one that only shares its topic is near one of them
-        now and then (on the development sets, the closest wording passed eight more reversed
-        answers; the mean, two, for the same gain on sound ones)."""
-        sims = vectors @ self.wordings.T
-        points = int(self.wording_point.max(initial=-1)) + 1
-        found = np.full((len(vectors), points), -1.0)
-        for j in range(points):
-            own = sims[:, self.wording_point == j]
-            found[:, j] = np.maximum(own[:, 0], own.mean(axis=1))
-        return found
 
 
 def demote(vectors: np.ndarray, direction: np.ndarray) -> np.ndarray:
@@ -203,21 +210,19 @@ class Scorer:
     def _prepare(self, questions: list[Question]) -> None:
         """Embed what the questions need (in one batch) and keep it for later answers."""
         todo = [q for q in questions if q.type == "free_text" and q.id not in self._prepared]
-        texts = [t for q in todo for t in (q.question, *q.references, *_statements(q))]
-        texts += [w for q in todo for _, w in _wordings(q)]
+        texts = [t for q in todo for t in (q.question, *q.references)]
+        texts += [w for q in todo for which in ("points", "wrong") for _, w in _wordings(q, which)]
         texts += [negate(t) for q in todo for t in _statements(q, "wrong")]
         self.embedder.encode(texts, persist=True)
         for q in todo:
             rubric = q.rubric
             q_vec = self.embedder.encode([q.question])[0]
-            wordings = _wordings(q)
             topic = frozenset(content_stems(q.question))
             self._prepared[q.id] = _Prepared(
                 question=q_vec,
                 references=demote(self.embedder.encode(q.references), q_vec),
-                wordings=demote(self.embedder.encode([w for _, w in wordings]), q_vec),
-                wording_point=np.array([j for j, _ in wordings], dtype=int),
-                misconceptions=demote(self.embedder.encode(_statements(q, "wrong")), q_vec),
+                points=self._wordings(q, "points", q_vec),
+                misconceptions=self._wordings(q, "wrong", q_vec),
                 denials=demote(
                     self.embedder.encode([negate(t) for t in _statements(q, "wrong")]), q_vec
                 ),
@@ -238,6 +243,17 @@ class Scorer:
                     for m in (rubric.misconceptions if rubric else [])
                 ],
             )
+
+    def _wordings(self, question: Question, which: str, q_vec: np.ndarray) -> _Wordings:
+        found = _wordings(question, which)
+        rubric = question.rubric
+        return _Wordings(
+            vectors=demote(self.embedder.encode([w for _, w in found]), q_vec),
+            owner=np.array([j for j, _ in found], dtype=int),
+            count=len(rubric.key_points if which == "points" else rubric.misconceptions)
+            if rubric
+            else 0,
+        )
 
     # ------------------------------------------------------------ public API
 
@@ -471,7 +487,7 @@ class Scorer:
         if question.rubric is None:
             return []
         key_points = question.rubric.key_points
-        sims = prepared.point_sims(sentence_vecs)  # sentences x points
+        sims = prepared.points.sims(sentence_vecs)  # sentences x points
         lexical = prepared.lexicon.match(sentences)
         # A word list is not a statement, and a sentence that states a misconception earns nothing.
         usable = np.array(
@@ -572,7 +588,7 @@ class Scorer:
             prepared.question,
         )
         # Most answers have no pair close enough to a missing point: skip the costly reading.
-        if prepared.point_sims(vectors)[:, missing].max() < POINT_PARTIAL:
+        if prepared.points.sims(vectors)[:, missing].max() < POINT_PARTIAL:
             return points
         found = self._points(
             question,
@@ -592,7 +608,7 @@ class Scorer:
             [sentences[i : i + 2] for i in starts],
         )
         points = list(points)
-        alone = prepared.point_sims(sentence_vecs)
+        alone = prepared.points.sims(sentence_vecs)
         for j in missing:
             pair, i = found[j], found[j].sentence_index
             if pair.status not in ("covered", "partial"):
@@ -618,12 +634,12 @@ class Scorer:
         by meaning was asserted, or (within confidence.EDGE) was not."""
         if question.rubric is None or not question.rubric.misconceptions:
             return []
-        sims = sentence_vecs @ prepared.misconceptions.T
+        sims = prepared.misconceptions.sims(sentence_vecs)
         # ...and closer to it than to its plain denial ("min-max is sensitive to outliers" sits
         # near "min-max copes well with outliers", nearer still to "does not cope well").
         denied = sentence_vecs @ prepared.denials.T
         # A wrong claim must be closer to the misconception than to any right point.
-        right = prepared.point_sims(sentence_vecs).max(axis=1)
+        right = prepared.points.sims(sentence_vecs).max(axis=1)
         hits = []
         topic, pairs = prepared.question_terms, prepared.contrasts
         for j, wrong in enumerate(question.rubric.misconceptions):
@@ -809,10 +825,12 @@ def _statements(question: Question, which: str = "both") -> list[str]:
     return points + wrong
 
 
-def _wordings(question: Question) -> list[tuple[int, str]]:
-    """Each key point's statement and other phrasings, with the index of the point."""
+def _wordings(question: Question, which: str) -> list[tuple[int, str]]:
+    """Each key point's (or misconception's) statement and other phrasings, with its index."""
     rubric = question.rubric
-    points = rubric.key_points if rubric else []
+    if rubric is None:
+        return []
+    points = rubric.key_points if which == "points" else rubric.misconceptions
     return [(j, w) for j, p in enumerate(points) for w in (p.statement, *p.phrasings)]
 
 

@@ -525,3 +525,39 @@ def test_a_subject_after_an_opening_phrase_is_the_clauses_own():
         "with lots of data."
     )
     assert "small" not in asserted_words(sentence, claim, topic=topic)
+
+
+CODER = ((Side.parse("encoder"), Side.parse("decoder")),)
+
+
+def test_a_relative_clause_speaks_of_the_thing_named_just_before_it():
+    statement = "The encoder maps the input to a compressed latent code."
+    swapped = (
+        "An autoencoder is made of a decoder, which takes the input and compresses it into a "
+        "code, and an encoder, which expands that code back to the original size."
+    )
+    assert roles_swapped(swapped, statement, CODER)
+    right = (
+        "An autoencoder is made of an encoder, which takes the input and compresses it into a "
+        "code, and a decoder, which expands that code back to the original size."
+    )
+    assert not roles_swapped(right, statement, CODER)
+    claim = "The decoder compresses the input into a code."
+    start = swapped.index("compresses")
+    assert asserts(swapped, claim, (start, start + len("compresses")), pairs=CODER)
+
+
+def test_a_sentential_which_does_not_take_a_new_subject():
+    claim = (
+        "Dropout makes a network fit its training data more tightly, which increases overfitting."
+    )
+    topic = frozenset({"dropout"})
+    pairs = ((Side.parse("training"), Side.parse("inference|test time")),)
+    sentence = "Dropout is a regulariser: it makes fitting the training data harder, which reduces overfitting."
+    assert not asserts(sentence, claim, topic=topic, pairs=pairs)
+
+
+def test_brackets_around_numbers_are_a_value_not_an_aside():
+    sentence = "Sigmoid squeezes values into (-1, 1) and tanh into (0, 1)."
+    assert len(clauses(sentence)) == 1
+    assert len(clauses("Sigmoid (the logistic curve) squeezes values.")) == 3
