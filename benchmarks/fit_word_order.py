@@ -2,7 +2,9 @@
 
     python benchmarks/fit_word_order.py [--data ../shared/datasets] [--check]
 
-The prose: docstrings of Python's standard library and of scikit-learn (technical English), the
+The prose: docstrings of Python's standard library, scikit-learn, PyTorch, transformers and
+sentence-transformers (technical English; the last three write about layers, gradients and
+training, the grader's subject, and are installed with it), the
 questions and reference answers of both public data sets, the student answers of Beetle's train
 split only (short answers in the register the grader sees, misspellings included), and the
 bank's own reference answers. No grade is used: the model learns word order, not correctness.
@@ -86,12 +88,18 @@ def main() -> None:
     parser.add_argument("--check", action="store_true", help="measure on held-out sentences")
     args = parser.parse_args()
 
+    import sentence_transformers
     import sklearn
+    import torch
+    import transformers
 
     stdlib = Path(sysconfig.get_paths()["stdlib"])
     corpus = (
         docstring_sentences(stdlib, 60_000)
         + docstring_sentences(Path(sklearn.__file__).parent, 40_000)
+        + docstring_sentences(Path(torch.__file__).parent, 40_000)
+        + docstring_sentences(Path(transformers.__file__).parent, 40_000)
+        + docstring_sentences(Path(sentence_transformers.__file__).parent, 10_000)
         + dataset_sentences(args.data)
         + bank_sentences()
     )

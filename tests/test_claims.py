@@ -553,7 +553,10 @@ def test_a_sentential_which_does_not_take_a_new_subject():
     )
     topic = frozenset({"dropout"})
     pairs = ((Side.parse("training"), Side.parse("inference|test time")),)
-    sentence = "Dropout is a regulariser: it makes fitting the training data harder, which reduces overfitting."
+    sentence = (
+        "Dropout is a regulariser: it makes fitting the training data harder, which reduces "
+        "overfitting."
+    )
     assert not asserts(sentence, claim, topic=topic, pairs=pairs)
 
 
