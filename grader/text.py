@@ -345,13 +345,19 @@ def polarity_flipped(
         differ = set()
     if denies_s != denies_t and differ:
         return True
-    # Compared by stem, so "non-linearity" meets "linear" and "overfits" meets "underfit".
-    said = {stem(w) for w in words(sentence)}
-    meant = {stem(w) for w in words(statement if asserted is None else asserted)}
+    # Compared by stem, so "non-linearity" meets "linear" and "overfits" meets "underfit";
+    # but an adjective in -able is its own word ("comparable" is not "compared").
+    said = {_form(w) for w in words(sentence)}
+    meant = {_form(w) for w in words(statement if asserted is None else asserted)}
     return any(
-        stem(a) in meant and stem(b) in said and stem(a) not in said and stem(b) not in meant
+        _form(a) in meant and _form(b) in said and _form(a) not in said and _form(b) not in meant
         for a, b in ANTONYMS
     )
+
+
+def _form(word: str) -> str:
+    """A word as antonyms are compared: its stem, or itself for an adjective in -able."""
+    return word if word.endswith("able") else stem(word)
 
 
 def stop_word_ratio(text: str) -> float:

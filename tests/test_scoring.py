@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 import pytest
 
 from benchmarks.adversarial import load_suite, shuffle_sentences
@@ -372,3 +373,24 @@ def test_chunks_embedded_ahead_grade_as_answers_one_by_one(scorer, suite, monkey
     together = scorer.score_many(items)
     alone = [scorer.score(qid, text) for qid, text in items]
     assert together == alone
+
+
+def test_a_points_closeness_is_to_its_statement_or_the_mean_of_its_wordings():
+    # Point 0 has a statement and two phrasings; point 1 a statement alone.
+    wordings = scoring._Wordings(vectors=np.eye(4), owner=np.array([0, 0, 0, 1]), count=2)
+    near_one_phrasing = np.array([[0.0, 0.9, 0.0, 0.0]])
+    near_all = np.array([[0.5, 0.6, 0.6, 0.0]])
+    assert wordings.sims(near_one_phrasing)[0, 0] == pytest.approx(0.3)  # the mean, not 0.9
+    assert wordings.sims(near_all)[0, 0] == pytest.approx(17 / 30)
+    assert wordings.sims(np.array([[0.7, 0.0, 0.0, 0.2]])).tolist() == [[0.7, 0.2]]
+
+
+def test_every_phrasing_of_an_essential_point_states_it(scorer, bank):
+    items = [
+        (q.id, p.id, w) for q in bank.free_text() for p in q.rubric.key_points for w in p.phrasings
+    ]
+    assert len(items) >= 2 * sum(p.essential for q in bank.free_text() for p in q.rubric.key_points)
+    results = scorer.score_many([(qid, w) for qid, _, w in items])
+    for (qid, pid, w), result in zip(items, results):
+        point = next(p for p in result.points if p.id == pid)
+        assert point.status in ("covered", "partial"), (qid, pid, w)

@@ -145,3 +145,11 @@ def test_a_hyphenated_free_is_without():
     claim = "A two-layer network without activations is just a linear model."
     assert not polarity_flipped("The activation-free network is just a linear model.", claim)
     assert polarity_flipped("The network with activations is just a linear model.", claim)
+
+
+def test_an_adjective_in_able_is_not_the_verb_it_comes_from():
+    claim = "Candidate sizes are compared on validation performance."
+    assert not polarity_flipped("Networks of different sizes are judged on validation.", claim)
+    assert polarity_flipped(
+        "The features have very different ranges.", "Features lie on a comparable scale."
+    )
