@@ -214,7 +214,7 @@ class Scorer:
         todo = [q for q in questions if q.type == "free_text" and q.id not in self._prepared]
         texts = [t for q in todo for t in (q.question, *q.references)]
         texts += [w for q in todo for which in ("points", "wrong") for _, w in _wordings(q, which)]
-        texts += [negate(t) for q in todo for t in _statements(q, "wrong")]
+        texts += [t for q in todo for t in _denials(q)]
         self.embedder.encode(texts, persist=True)
         for q in todo:
             rubric = q.rubric
@@ -225,9 +225,7 @@ class Scorer:
                 references=demote(self.embedder.encode(q.references), q_vec),
                 points=self._wordings(q, "points", q_vec),
                 misconceptions=self._wordings(q, "wrong", q_vec),
-                denials=demote(
-                    self.embedder.encode([negate(t) for t in _statements(q, "wrong")]), q_vec
-                ),
+                denials=demote(self.embedder.encode(_denials(q)), q_vec),
                 question_terms=set(topic),
                 wrong_patterns=[
                     [Pattern.compile(p) for p in m.patterns]
@@ -817,14 +815,10 @@ def _distinctive_words(question: Question) -> list[set[str]]:
 _GENERIC_VERBS = frozenset(stem(w) for w in ("use", "make", "give", "take", "get", "have", "do"))
 
 
-def _statements(question: Question, which: str = "both") -> list[str]:
-    """The rubric's point statements, misconception statements, or both."""
+def _denials(question: Question) -> list[str]:
+    """The plain denial of each of the rubric's misconceptions ("... does not ...")."""
     rubric = question.rubric
-    if rubric is None:
-        return []
-    points = [p.statement for p in rubric.key_points] if which != "wrong" else []
-    wrong = [m.statement for m in rubric.misconceptions] if which != "points" else []
-    return points + wrong
+    return [negate(m.statement) for m in rubric.misconceptions] if rubric else []
 
 
 def _wordings(question: Question, which: str) -> list[tuple[int, str]]:
