@@ -18,6 +18,10 @@ sentence that denies it. From these the benchmark grades:
     denial          each denial alone                         should not be fined for it
     sound+denial    each denial appended to the sound answer  should not be fined for it
 
+A suite may also hold, per question, a second sound answer (`sound2`, should pass), a wrong one
+(`wrong`, should fail) and a bare list of the right terms (`keywords`, should fail). The AUC
+line ranks every score of the kinds that should pass above those that should fail.
+
 "fined" is a charged misconception; for the two denial kinds, only the misconception that the
 sentence denies counts.
 """
@@ -43,10 +47,27 @@ from grader.text import split_sentences  # noqa: E402
 
 SUITE = Path(__file__).resolve().parent / "adversarial_suite"
 TEXT_FIELDS = ("sound", "terse", "nonnative", "reversed")
-KINDS = ("sound", "shuffled", "terse", "nonnative", "reversed", "denial", "sound+denial")
+OPTIONAL_FIELDS = ("sound2", "wrong", "keywords")
+KINDS = (
+    "sound",
+    "sound2",
+    "shuffled",
+    "terse",
+    "nonnative",
+    "reversed",
+    "wrong",
+    "keywords",
+    "denial",
+    "sound+denial",
+)
+SHOULD_PASS = ("sound", "sound2", "terse", "nonnative")
+SHOULD_FAIL = ("shuffled", "reversed", "wrong", "keywords")
 # kind -> (measure, comparison, percent): what the kind should reach
 TARGETS: dict[str, tuple[str, str, float]] = {
     "sound": ("passed", ">=", 95),
+    "sound2": ("passed", ">=", 95),
+    "wrong": ("passed", "<=", 3),
+    "keywords": ("passed", "<=", 3),
     "shuffled": ("passed", "<=", 0),
     "terse": ("passed", ">=", 90),
     "nonnative": ("passed", ">=", 95),
@@ -122,6 +143,7 @@ def build_answers(suite: list[dict], seed: int = 11) -> list[Item]:
             Item("nonnative", qid, entry["nonnative"].strip()),
             Item("reversed", qid, entry["reversed"].strip()),
         ]
+        items += [Item(kind, qid, entry[kind].strip()) for kind in OPTIONAL_FIELDS if kind in entry]
         for denial in entry["denials"]:
             text = denial["text"].strip()
             items += [
@@ -147,6 +169,18 @@ def fined(item: Item, result: Result) -> bool:
     """Whether the grade charged a misconception: for a denial, the one it denies."""
     charged = {m.id for m in result.misconceptions}
     return item.misconception in charged if item.misconception else bool(charged)
+
+
+def score_auc(by_kind: dict[str, list[tuple[Item, Result]]]) -> float | None:
+    """How often a score of a kind that should pass ranks above one of a kind that should fail
+    (ROC AUC; None when either side is empty)."""
+    from sklearn.metrics import roc_auc_score
+
+    good = [r.score for kind in SHOULD_PASS for _, r in by_kind.get(kind, [])]
+    bad = [r.score for kind in SHOULD_FAIL for _, r in by_kind.get(kind, [])]
+    if not good or not bad:
+        return None
+    return float(roc_auc_score([1] * len(good) + [0] * len(bad), good + bad))
 
 
 def met(kind: str, measures: dict[str, float]) -> bool:
@@ -227,6 +261,9 @@ def main() -> None:
             if value != wanted or (measure == "passed" and wanted and fined(item, result)):
                 notes.append((item, result))
     console.print(table)
+    auc = score_auc(by_kind)
+    if auc is not None:
+        console.print(f"score AUC, {' '.join(SHOULD_PASS)} vs {' '.join(SHOULD_FAIL)}: {auc:.3f}")
     if args.details:
         for item, result in notes:
             what = f" ({item.misconception})" if item.misconception else ""

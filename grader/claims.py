@@ -48,6 +48,8 @@ _OPENERS: dict[str, tuple[str, ...]] = {
         "as opposed to",
         "in contrast to",
         "in contrast with",
+        "the opposite of",
+        "the reverse of",
         "compared to",
         "compared with",
         "not",
@@ -652,6 +654,7 @@ def roles_swapped(
     pairs: tuple[Pair, ...],
     topic: frozenset[str] = frozenset(),
     phrasings: tuple[str, ...] = (),
+    margin: int | None = None,
 ) -> bool:
     """Does the sentence say of one side of a compared pair what the statement says of the
     other ("a shallow network has many hidden layers", "multi-class problems have several
@@ -661,10 +664,11 @@ def roles_swapped(
     side (their other words) is compared with what the statement's clauses say of the same
     side and of the other one; the roles are swapped when the crossed reading shares more.
     Where the statement speaks of one side only, its other `phrasings` (a key point's
-    synonyms: "loss blows up" for "diverges") say more of that side.
+    synonyms: "loss blows up" for "diverges") say more of that side. `margin` overrides
+    ROLE_MARGIN.
     """
     return any(
-        crossed >= same + ROLE_MARGIN
+        crossed >= same + (ROLE_MARGIN if margin is None else margin)
         for same, crossed, _ in _readings(sentence, statement, pairs, topic, phrasings)
     )
 

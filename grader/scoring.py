@@ -72,6 +72,11 @@ JOINED_GAIN = 0.05
 (unless they name it): a pair barely closer than its better sentence (0.43 against 0.41)
 says nothing new, while one that states a point spread over both gains more."""
 MISCONCEPTION_MATCH = 0.65
+SWAP_MARGIN = 1
+"""How many more words a sentence must say of the other side of a compared pair than of the
+misconception's own for that misconception not to be charged by meaning ("SGD is the noisier
+one" against "batch descent is noisier"): fewer than claims.ROLE_MARGIN, which decides when a
+key point is contradicted, since a fine is held back on the weaker sign."""
 OFF_TOPIC_COSINE = 0.20
 OFF_TOPIC_MARGIN = 0.05
 OFF_TOPIC_CLEAR = 0.25
@@ -665,7 +670,9 @@ class Scorer:
                     and not contradicts(sentence, wrong.statement, topic, pairs)
                     and asserts(sentence, wrong.statement, None, topic, pairs)
                     # The model hardly tells "first general, last specific" from its swap.
-                    and not roles_swapped(sentence, wrong.statement, pairs, topic)
+                    and not roles_swapped(
+                        sentence, wrong.statement, pairs, topic, margin=SWAP_MARGIN
+                    )
                 )
                 # A misconception that swaps what a key point says of two compared things
                 # is stated by a sentence that says the same of each of them.

@@ -86,6 +86,8 @@ _OPPOSITES = [
     ("stronger", "weaker"),
     ("stable", "unstable"),
     ("up", "down"),
+    ("active", "inactive"),
+    ("enabled", "disabled"),
 ]
 ANTONYMS = tuple(_OPPOSITES + [(b, a) for a, b in _OPPOSITES])
 
@@ -263,6 +265,10 @@ _FREE_OF = re.compile(r"\b([A-Za-z]+)-free\b")
 _DENYING_PHRASES = re.compile(
     r"\b(?:cuts?|cutting) down on\b|\b(?:remov|reduc|eliminat)\w* the need (?:for|of|to)\b"
 )
+# "learned features instead of manual ones" sets the manual ones aside as a denial would, but
+# the sentence still affirms its own claim: it denies nothing outright.
+_SETTING_ASIDE = re.compile(r"\b(?:instead of|rather than)\b")
+_ASIDE_TOKEN = "instead_of"
 
 
 def is_negation(token: str) -> bool:
@@ -282,15 +288,17 @@ def _polarity(text: str) -> tuple[set[str], set[str], bool, set[str]]:
     """
     negated, plain, denies, direct = set(), set(), False, set()
     text = _FREE_OF.sub(r"without \1", text)
-    for part in _SCOPE_END.split(_DENYING_PHRASES.sub("not", normalise(text))):
+    text = _SETTING_ASIDE.sub(_ASIDE_TOKEN, _DENYING_PHRASES.sub("not", normalise(text)))
+    for part in _SCOPE_END.split(text):
         tokens = _WORD.findall(part)
         after_negation = False
         # "no feature dominates": a clause opened by "no" denies what its subject does, not
         # the subject itself.
         subject_pending = tokens[:1] == ["no"]
         for i, token in enumerate(tokens):
-            if is_negation(token):
-                denies = after_negation = True
+            if token == _ASIDE_TOKEN or is_negation(token):
+                denies = denies or token != _ASIDE_TOKEN
+                after_negation = True
                 continue
             if token in STOP_WORDS:
                 continue
@@ -300,7 +308,8 @@ def _polarity(text: str) -> tuple[set[str], set[str], bool, set[str]]:
                 continue
             window = tokens[max(0, i - 3) : i]
             under = any(
-                is_negation(t) and not (k > 0 and window[k - 1] in _APPROXIMATORS)
+                (t == _ASIDE_TOKEN or is_negation(t))
+                and not (k > 0 and window[k - 1] in _APPROXIMATORS)
                 for k, t in enumerate(window)
             )
             (negated if under else plain).add(plain_stem(token))

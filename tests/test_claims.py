@@ -564,3 +564,24 @@ def test_brackets_around_numbers_are_a_value_not_an_aside():
     sentence = "Sigmoid squeezes values into (-1, 1) and tanh into (0, 1)."
     assert len(clauses(sentence)) == 1
     assert len(clauses("Sigmoid (the logistic curve) squeezes values.")) == 3
+
+
+def test_one_crossed_word_holds_back_a_fine_but_does_not_contradict_a_point():
+    pairs = (
+        (
+            Side.parse("stochastic gradient descent|SGD|stochastic"),
+            Side.parse("batch gradient descent|batch GD|full-batch"),
+        ),
+    )
+    wrong = "Batch gradient descent is noisier than stochastic gradient descent."
+    sentence = (
+        "Stochastic gradient descent is the noisier one, whereas batch gradient descent uses "
+        "the exact full-data gradient and moves smoothly."
+    )
+    assert roles_swapped(sentence, wrong, pairs, margin=1)
+    assert not roles_swapped(sentence, wrong, pairs)
+
+
+def test_the_opposite_of_opens_a_contrast():
+    sentence = "It outputs cleaner images, the opposite of making clean images noisier."
+    assert roles(sentence)[-1] == ("contrast", "the opposite of making clean images noisier.")

@@ -153,3 +153,19 @@ def test_an_adjective_in_able_is_not_the_verb_it_comes_from():
     assert polarity_flipped(
         "The features have very different ranges.", "Features lie on a comparable scale."
     )
+
+
+def test_instead_of_sets_aside_what_follows_without_denying_the_claim():
+    features = "Networks learn features from raw inputs, which cuts down on manual engineering."
+    assert not polarity_flipped("Learned representations instead of manual features.", features)
+    assert polarity_flipped("Networks need manual feature engineering.", features)
+    # A statement that sets something aside still affirms its claim: a sentence that denies
+    # the claim's subject flips it.
+    nonlinear = (
+        "The activation function introduces nonlinearity, letting the network model complex "
+        "nonlinear relationships instead of a purely linear mapping."
+    )
+    assert polarity_flipped(
+        "Networks without activations can learn far more complex patterns than those with them.",
+        nonlinear,
+    )
