@@ -278,11 +278,20 @@ def asserts(
             )
         )
         is not None
+        and (clause.role != "main" or _speaks_to(clause, wanted))
     ]
     return bool(speaking) and all(
         _clause_asserts(sentence, clause, (start, None), claim, claim_stems, topic, pairs)
         for clause, start in speaking
     )
+
+
+def _speaks_to(clause: Clause, wanted: set[str]) -> bool:
+    """Does a main clause share enough of the claim's words to speak to it? Two, for a claim
+    of three words or more: "and the output is averaged over this randomness" merely echoes
+    "randomly removed", and must not hold back the clause before it that makes the claim."""
+    need = 2 if len(wanted) >= 3 else 1
+    return len(wanted & set(content_stems(clause.text))) >= need
 
 
 def _clause_asserts(
@@ -306,7 +315,8 @@ def _clause_asserts(
         return False
     # A side the claim names is its subject under any of its names ("final layers" for a
     # claim about the "last layers").
-    prefix = sentence[clause.start : span[0]]
+    # "The important point is that it stays on": what follows "is that" is the claim made.
+    prefix = _COMPLEMENT.sub("", sentence[clause.start : span[0]])
     antecedent = _antecedent(sentence, clause) if _is_relative(clause.text) else ""
     if _ends_with_side(antecedent, pairs):
         # "a decoder, which compresses the input": a relative clause right after one of the
@@ -322,6 +332,7 @@ def _clause_asserts(
     return not _about_other_side(clause.text, claim, pairs)
 
 
+_COMPLEMENT = re.compile(r"^.*\b(?:is|are|was|were)\s+that\b", re.IGNORECASE | re.DOTALL)
 # "is (usually) computed by the linear part": the agent, up to three words after "by".
 _PASSIVE_AGENT = re.compile(
     r"\b(?:is|are|was|were|gets?|being|been)\s+(?:\w+ly\s+)?\w+ed\s+by\s+"

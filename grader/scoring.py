@@ -442,9 +442,14 @@ class Scorer:
         if essential:
             # Essential points decide the pass, whatever the length (see grader.verdict).
             unstated = [p.id for p in essential if p.status not in ("covered", "partial")]
-            score = verdict.essential_score(quality, pass_mark, not unstated, bool(misconceptions))
+            core = verdict.states_the_core(
+                (p.status for p in essential), (p.status for p in points)
+            )
+            score = verdict.essential_score(quality, pass_mark, core, bool(misconceptions))
             if unstated:
                 notes.append(f"fails: an essential point is not stated ({', '.join(unstated)})")
+            elif not core:
+                notes.append("fails: no key point is stated outright, each only in part")
         gaming = verdict.gaming_flags(flags)
         if gaming:
             cap = verdict.gaming_cap(pass_mark)

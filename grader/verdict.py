@@ -5,7 +5,8 @@ alike: a gaming flag (a keyword list, the question copied back, gibberish...) ca
 half the pass mark, so a flagged answer never passes whatever produced its score.
 
 Where a rubric marks essential points, they decide the pass: an answer passes when it states
-every essential point and no misconception, however short it is. Its quality (similarity and
+every essential point, at least one point outright (not only in part), and no misconception,
+however short it is. Its quality (similarity and
 coverage less penalties, 0-100) then places it on its side of the pass mark: a pass scores
 pass_mark + (100 - pass_mark) x quality / 100, a fail quality x pass_mark / 100 (at most just
 under the pass mark). So a score at or above the pass mark always means a pass.
@@ -33,10 +34,18 @@ def gaming_cap(pass_mark: float) -> float:
     return pass_mark / 2
 
 
+def states_the_core(essential: Iterable[str], every: Iterable[str]) -> bool:
+    """Whether an answer's point statuses allow a pass: each essential point stated (covered
+    or partial), and at least one point of all (`every`) covered outright. A fluent answer in
+    the question's vocabulary that defines the thing wrongly comes near every point and states
+    none outright."""
+    return all(s in ("covered", "partial") for s in essential) and "covered" in set(every)
+
+
 def essential_score(quality: float, pass_mark: float, stated_all: bool, wrong: bool) -> float:
     """The score of an answer to a rubric with essential points (see the module's docstring).
 
-    `stated_all`: every essential point is stated; `wrong`: a misconception is stated.
+    `stated_all`: see `states_the_core`; `wrong`: a misconception is stated.
     """
     if stated_all and not wrong:
         return pass_mark + (100 - pass_mark) * quality / 100

@@ -585,3 +585,32 @@ def test_one_crossed_word_holds_back_a_fine_but_does_not_contradict_a_point():
 def test_the_opposite_of_opens_a_contrast():
     sentence = "It outputs cleaner images, the opposite of making clean images noisier."
     assert roles(sentence)[-1] == ("contrast", "the opposite of making clean images noisier.")
+
+
+def test_a_claim_after_is_that_is_asserted_and_an_echo_does_not_hold_it_back():
+    claim = (
+        "Standard dropout stays active at inference, so ordinary predictions are made with "
+        "neurons randomly removed."
+    )
+    topic = frozenset(content_stems("What is dropout?"))
+    assert asserts(
+        "The important point is that it stays active at inference as well, so ordinary "
+        "predictions are made with a random subset of neurons removed.",
+        claim,
+        None,
+        topic,
+    )
+    assert asserts(
+        "It stays active at inference, so ordinary predictions are made with neurons removed, "
+        "and the network's output is averaged over this randomness.",
+        claim,
+        None,
+        topic,
+    )
+    assert not asserts(
+        "The important point is that it is not active at inference, so ordinary predictions "
+        "use every neuron.",
+        claim,
+        None,
+        topic,
+    )

@@ -313,6 +313,21 @@ def test_a_missing_essential_point_fails_and_says_which(scorer):
     assert any("random-zeroing" in note for note in result.notes)
 
 
+def test_a_fluent_answer_that_only_comes_close_to_every_point_fails(scorer):
+    # It uses the question's vocabulary throughout, so every point is near, none stated.
+    result = scorer.score(
+        "learning-rate",
+        "The learning rate is the percentage of training examples that the network classifies "
+        "correctly in an epoch, so it measures how fast the network is learning. A learning rate "
+        "that is too high means the network has memorised its training set and overfits, while a "
+        "learning rate that is too low means it underfits. You read it off the training curve; "
+        "you do not set it.",
+    )
+    assert not result.passed
+    assert all(p.status != "covered" for p in result.points)
+    assert any("outright" in note for note in result.notes)
+
+
 def test_reversed_roles_earn_nothing_and_show_as_contradicted(scorer):
     result = scorer.score(
         "shallow-vs-deep-network",
