@@ -278,7 +278,7 @@ def asserts(
             )
         )
         is not None
-        and (clause.role != "main" or _speaks_to(clause, wanted))
+        and (clause.role != "main" or _speaks_to(clause, claim, wanted))
     ]
     return bool(speaking) and all(
         _clause_asserts(sentence, clause, (start, None), claim, claim_stems, topic, pairs)
@@ -286,12 +286,16 @@ def asserts(
     )
 
 
-def _speaks_to(clause: Clause, wanted: set[str]) -> bool:
+def _speaks_to(clause: Clause, claim: str, wanted: set[str]) -> bool:
     """Does a main clause share enough of the claim's words to speak to it? Two, for a claim
     of three words or more: "and the output is averaged over this randomness" merely echoes
-    "randomly removed", and must not hold back the clause before it that makes the claim."""
-    need = 2 if len(wanted) >= 3 else 1
-    return len(wanted & set(content_stems(clause.text))) >= need
+    "randomly removed", and must not hold back the clause before it that makes the claim.
+    One is enough for a clause that denies or reverses ("but the split alone does not fix
+    it", "which reduces overfitting" against "increases overfitting")."""
+    shared = len(wanted & set(content_stems(clause.text)))
+    if shared >= 2 or len(wanted) < 3:
+        return shared >= 1
+    return shared == 1 and (negation_count(clause.text) > 0 or polarity_flipped(clause.text, claim))
 
 
 def _clause_asserts(
@@ -480,7 +484,9 @@ def _subject(text: str) -> tuple[str, ...]:
     if tokens and tokens[0] in _UNNAMED and "," in text:
         # "For small datasets, classical methods are ...": the subject follows the phrase.
         return _subject(text.split(",", 1)[1])
-    if not tokens or tokens[0] in _UNNAMED:
+    # "but don't remove it", "but can also overfit": a clause that opens on its verb shares
+    # the subject of the one before.
+    if not tokens or tokens[0] in _UNNAMED or is_negation(tokens[0]) or tokens[0] in _AUXILIARIES:
         return ()
     found = []
     for w in tokens:

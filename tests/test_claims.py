@@ -614,3 +614,27 @@ def test_a_claim_after_is_that_is_asserted_and_an_echo_does_not_hold_it_back():
         None,
         topic,
     )
+
+
+def test_a_clause_opening_on_its_verb_keeps_the_subject_and_its_denial_counts():
+    cure = (
+        "ReLU or ELU removes the vanishing gradient problem entirely, a complete cure for it in "
+        "deep networks."
+    )
+    topic = frozenset(content_stems("Which activation functions are used, and why?"))
+    assert not asserts(
+        "ReLU and ELU reduce vanishing gradients but don't remove the problem entirely, so deep "
+        "networks still rely on good initialisation.",
+        cure,
+        None,
+        topic,
+    )
+    split = "Splitting the data into training, validation and test sets fixes a constant accuracy."
+    topic = frozenset(content_stems("Why is the validation accuracy constant?"))
+    assert not asserts(
+        "Splitting the data into training, validation and test sets is how you measure the "
+        "problem, but the split by itself does not make a stuck accuracy move.",
+        split,
+        None,
+        topic,
+    )
